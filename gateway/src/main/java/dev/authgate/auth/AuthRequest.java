@@ -1,0 +1,20 @@
+package dev.authgate.auth;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
+
+/**
+ * What an {@link Authenticator} may look at: the request as received. The body is the buffered raw bytes; an
+ * authenticator reads it without copying or consuming it ({@code body.readerIndex()} is not moved) and never
+ * releases it.
+ *
+ * @param method   the request method, e.g. {@code POST}
+ * @param path     the raw path as received (no query), already checked against traversal
+ * @param rawQuery the raw query string without '?', or null when there is none
+ * @param headers  the request headers as received
+ * @param body     the raw body (possibly empty, never null)
+ * @param clientIp the client IP as the gateway determined it (socket or trusted X-Forwarded-For)
+ */
+public record AuthRequest(String method, String path, String rawQuery, HttpHeaders headers, ByteBuf body,
+                          String clientIp) {
+}

@@ -1,0 +1,47 @@
+package dev.authgate.auth;
+
+import dev.authgate.http.Reason;
+
+import java.util.List;
+
+/** The verdict of an {@link Authenticator}: accepted with who, or rejected with why. */
+public sealed interface AuthResult {
+
+    /**
+     * @param scheme            {@code bearer}, {@code api_key}, {@code basic}, {@code hmac} or {@code none}
+     * @param identity          the credential's id or fingerprint, the Basic user, the HMAC preset; null for none
+     * @param detail            for the log only, never a secret: e.g. "secret #2 of 2 matched"
+     * @param credentialHeaders header names that carried the credential (removed upstream with hide_credentials)
+     * @param replayKey         for schemes with replay protection: the key to claim before forwarding; else null
+     */
+    record Accepted(String scheme, String identity, String detail, List<String> credentialHeaders,
+                    ReplayKey replayKey) implements AuthResult {
+        public Accepted {
+            credentialHeaders = credentialHeaders == null ? List.of() : List.copyOf(credentialHeaders);
+        }
+
+        public static Accepted of(String scheme, String identity, String detail, String... credentialHeaders) {
+            return new Accepted(scheme, identity, detail, List.of(credentialHeaders), null);
+        }
+    }
+
+    /**
+     * @param reason            the stable reason code
+     * @param detail            a human sentence for the log and (when exposed) the body; never a credential value
+     * @param credentialPresent whether the request carried a credential for this scheme at all (on an {@code any:}
+     *                          route the reason is that of the first scheme whose credential was present)
+     */
+    record Rejected(Reason reason, String detail, boolean credentialPresent) implements AuthResult {
+    }
+
+    /**
+     * A replay-protection key for an accepted request.
+     *
+     * @param key          namespaced key, e.g. {@code github:id:<delivery>}; may be stored but never logged in full
+     *                     when it is a signature
+     * @param ttl          seconds to remember a committed key
+     * @param acknowledge  true for {@code on_duplicate: acknowledge} (answer 200 without forwarding)
+     */
+    record ReplayKey(String key, long ttl, boolean acknowledge) {
+    }
+}

@@ -1,0 +1,23 @@
+package dev.authgate.auth;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One auth scheme, built once per config from its {@code AuthConfig} record. Implementations are immutable and
+ * thread-safe; one instance serves all event loops.
+ *
+ * <p>Contract: a missing, malformed or wrong credential completes with {@link AuthResult.Rejected}; the stage
+ * completes exceptionally only for a technical failure (the gateway answers 500). {@code authenticate} is called
+ * on a Netty event loop and must not block: slow work (bcrypt, a remote key fetch) runs elsewhere and completes
+ * the stage later. Never log or put a credential value in a detail.
+ */
+public interface Authenticator {
+
+    /** {@code bearer}, {@code api_key}, {@code basic}, {@code hmac} or {@code none}. */
+    String scheme();
+
+    /** The {@code WWW-Authenticate} challenge for a 401, e.g. {@code Bearer realm="authgate"}; null for none. */
+    String challenge();
+
+    CompletionStage<AuthResult> authenticate(AuthRequest request);
+}

@@ -1,0 +1,16 @@
+package dev.authgate.auth;
+
+import dev.authgate.config.AuthConfig;
+
+/** Builds the {@link Authenticator} for a route's {@link AuthConfig}: one class per scheme. */
+public final class Authenticators {
+    private Authenticators() {
+    }
+
+    public static Authenticator create(AuthConfig config, AuthSupport support) {
+        if (config instanceof AuthConfig.None) {
+            return NoneAuthenticator.INSTANCE;
+        }
+        throw new UnsupportedOperationException("auth scheme not built yet: " + config.scheme());
+    }
+}

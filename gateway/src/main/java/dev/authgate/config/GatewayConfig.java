@@ -1,0 +1,43 @@
+package dev.authgate.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The whole validated configuration: immutable, built once by {@link ConfigLoader} and swapped as a unit on reload.
+ *
+ * @param name            {@code gateway.name}: in {@code Via}, problem bodies and logs; default: the host name
+ * @param listen          the client-facing listener
+ * @param limits          request limits and throttling
+ * @param admin           the admin listener (issue 4); never null, has a default address
+ * @param errors          how much rejection detail is exposed
+ * @param upstreams       by name, in file order
+ * @param routes          in file order (the {@code Router} decides precedence)
+ * @param source          the config file this was loaded from (null when built in code, e.g. in tests)
+ * @param referencedFiles every file the config depends on (certs, keys, htpasswd, {@code ${file:}} secrets), for reload
+ */
+public record GatewayConfig(
+        String name,
+        ListenConfig listen,
+        LimitsConfig limits,
+        AdminConfig admin,
+        ErrorsConfig errors,
+        Map<String, UpstreamConfig> upstreams,
+        List<RouteConfig> routes,
+        Path source,
+        Set<Path> referencedFiles) {
+
+    public GatewayConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(errors, "errors");
+        upstreams = Map.copyOf(upstreams);
+        routes = List.copyOf(routes);
+        referencedFiles = referencedFiles == null ? Set.of() : Set.copyOf(referencedFiles);
+    }
+}
