@@ -39,9 +39,9 @@ public sealed interface AuthResult {
      *
      * @param key          namespaced key, e.g. {@code github:id:<delivery>}; may be stored but never logged in full
      *                     when it is a signature
-     * @param ttl          seconds to remember a committed key
+     * @param ttl          how long to remember a committed key
      * @param acknowledge  true for {@code on_duplicate: acknowledge} (answer 200 without forwarding)
      */
-    record ReplayKey(String key, long ttl, boolean acknowledge) {
+    record ReplayKey(String key, java.time.Duration ttl, boolean acknowledge) {
     }
 }

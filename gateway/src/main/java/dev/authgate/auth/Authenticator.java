@@ -19,5 +19,11 @@ public interface Authenticator {
     /** The {@code WWW-Authenticate} challenge for a 401, e.g. {@code Bearer realm="authgate"}; null for none. */
     String challenge();
 
+    /** All challenges for a 401, one {@code WWW-Authenticate} header each ({@code any:} routes have several). */
+    default java.util.List<String> challenges() {
+        String c = challenge();
+        return c == null ? java.util.List.of() : java.util.List.of(c);
+    }
+
     CompletionStage<AuthResult> authenticate(AuthRequest request);
 }
