@@ -7,6 +7,7 @@ import dev.authgate.replay.ReplayStore;
 import dev.authgate.tls.SslContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -108,14 +109,16 @@ public final class GatewayServer implements AutoCloseable {
                 .childHandler(new GatewayChannelInitializer(context, channels));
         String host = initialConfig.listen().host();
         int port = initialConfig.listen().port();
-        try {
-            listener = b.bind(host, port).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        ChannelFuture bound = b.bind(host, port).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
             shutdownGroups();
             hashing.shutdownNow();
             stopped = true;
-            throw new IllegalStateException("listen.address: cannot bind " + host + ":" + port + ": " + e, e);
+            Throwable cause = bound.cause();
+            throw new IllegalStateException("listen.address: cannot bind " + host + ":" + port + ": "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
         }
+        listener = bound.channel();
         return this;
     }
 

@@ -161,7 +161,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             RequestGate.Refused refused = (RequestGate.Refused) decision;
             ex.route = refused.route();
             ReferenceCountUtil.release(req);
-            answer(ex, refused.problem(), hasBody || !ex.keepAlive, hasBody);
+            // A malformed or oversized head says nothing good about what follows it on the connection.
+            Reason reason = refused.problem().reason();
+            boolean suspect = reason == Reason.BAD_REQUEST || reason == Reason.HEADERS_TOO_LARGE;
+            answer(ex, refused.problem(), hasBody || suspect || !ex.keepAlive, hasBody);
             return;
         }
         RequestGate.Admitted admitted = (RequestGate.Admitted) decision;

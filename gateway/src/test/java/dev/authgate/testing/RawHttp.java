@@ -105,15 +105,8 @@ public final class RawHttp implements AutoCloseable {
     /** Reads the next response (an interim 100 is a response too), body by Content-Length or chunked. */
     public Response read() {
         try {
-            String statusLine = line();
-            if (statusLine == null) throw new EOFException("connection closed before a response");
-            int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
-            List<Map.Entry<String, String>> headers = new ArrayList<>();
-            for (String l = line(); l != null && !l.isEmpty(); l = line()) {
-                int colon = l.indexOf(':');
-                headers.add(Map.entry(l.substring(0, colon), l.substring(colon + 1).trim()));
-            }
-            Response head = new Response(statusLine, status, headers, new byte[0]);
+            Response head = readHead();
+            int status = head.status();
             byte[] body;
             if (status < 200 || status == 204 || status == 304) {
                 body = new byte[0];
@@ -124,7 +117,24 @@ public final class RawHttp implements AutoCloseable {
             } else {
                 body = in.readAllBytes();
             }
-            return new Response(statusLine, status, headers, body);
+            return new Response(head.statusLine(), status, head.headers(), body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads only the status line and headers of the next response (for HEAD requests, which get no body). */
+    public Response readHead() {
+        try {
+            String statusLine = line();
+            if (statusLine == null) throw new EOFException("connection closed before a response");
+            int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
+            List<Map.Entry<String, String>> headers = new ArrayList<>();
+            for (String l = line(); l != null && !l.isEmpty(); l = line()) {
+                int colon = l.indexOf(':');
+                headers.add(Map.entry(l.substring(0, colon), l.substring(colon + 1).trim()));
+            }
+            return new Response(statusLine, status, headers, new byte[0]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
