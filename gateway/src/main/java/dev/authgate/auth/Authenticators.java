@@ -2,7 +2,17 @@ package dev.authgate.auth;
 
 import dev.authgate.config.AuthConfig;
 
-/** Builds the {@link Authenticator} for a route's {@link AuthConfig}: one class per scheme. */
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the {@link Authenticator} for a route's {@link AuthConfig}: one class per scheme. Called when a config is
+ * loaded or reloaded (never per request): a reload builds fresh authenticators, which also empties their caches.
+ *
+ * @throws IllegalArgumentException (from {@link #create}) when the config cannot be built, e.g. a Basic user whose
+ *                                  hash is not bcrypt; the message has the form {@code "field: problem"} and never
+ *                                  contains a secret
+ */
 public final class Authenticators {
     private Authenticators() {
     }
@@ -10,6 +20,24 @@ public final class Authenticators {
     public static Authenticator create(AuthConfig config, AuthSupport support) {
         if (config instanceof AuthConfig.None) {
             return NoneAuthenticator.INSTANCE;
+        }
+        if (config instanceof AuthConfig.Bearer bearer) {
+            return new BearerAuthenticator(bearer);
+        }
+        if (config instanceof AuthConfig.ApiKey apiKey) {
+            return new ApiKeyAuthenticator(apiKey);
+        }
+        if (config instanceof AuthConfig.Basic basic) {
+            return new BasicAuthenticator(basic, support);
+        }
+        // hmac: the HMAC authenticator is built here, e.g.
+        //   if (config instanceof AuthConfig.Hmac hmac) { return ...; }
+        if (config instanceof AuthConfig.Any any) {
+            List<Authenticator> members = new ArrayList<>();
+            for (AuthConfig member : any.schemes()) {
+                members.add(create(member, support));
+            }
+            return new AnyAuthenticator(members);
         }
         throw new UnsupportedOperationException("auth scheme not built yet: " + config.scheme());
     }
