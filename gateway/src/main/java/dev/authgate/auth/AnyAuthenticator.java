@@ -9,9 +9,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@code any: [...]}: tries its schemes in the configured order; the first that accepts wins. When none does, the
- * verdict is the rejection of the first scheme whose credential was present ({@link AuthResult.Rejected#credentialPresent}),
- * else {@code credentials_missing}. Members run one after another, so a later (possibly slow, e.g. Basic) scheme runs
- * only when the earlier ones rejected; a member that fails technically fails the whole stage.
+ * verdict is the rejection of the first scheme whose credential was present
+ * ({@link AuthResult.Rejected#credentialPresent}), else {@code credentials_missing}. Members run one after another,
+ * so a later (possibly slow, e.g. Basic) scheme runs only when the earlier ones rejected; a member that fails
+ * technically fails the whole stage.
  */
 final class AnyAuthenticator implements Authenticator {
     static final String SCHEME = "any";

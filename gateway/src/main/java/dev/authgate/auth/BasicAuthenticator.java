@@ -171,7 +171,8 @@ final class BasicAuthenticator implements Authenticator {
     private static Decoded decode(HttpHeaders headers) {
         List<String> values = headers.getAll(HttpHeaderNames.AUTHORIZATION);
         if (values.isEmpty()) {
-            return reject(missing("Authorization header absent (expected: Authorization: Basic base64(user:password))"));
+            return reject(missing(
+                    "Authorization header absent (expected: Authorization: Basic base64(user:password))"));
         }
         if (values.size() > 1) {
             return reject(present(Reason.CREDENTIALS_MALFORMED,
@@ -197,7 +198,8 @@ final class BasicAuthenticator implements Authenticator {
         if (!h.hasScheme("Basic")) {
             String known = AuthorizationHeader.knownScheme(h.scheme());
             return reject(present(Reason.SCHEME_MISMATCH, "Authorization uses "
-                    + (known != null ? "the " + known + " scheme" : "a scheme other than Basic") + " (expected: Basic)"));
+                    + (known != null ? "the " + known + " scheme" : "a scheme other than Basic")
+                    + " (expected: Basic)"));
         }
         if (h.credentialsBlank()) {
             return reject(present(Reason.CREDENTIALS_MALFORMED, "Authorization: Basic carries no credentials"));

@@ -72,8 +72,9 @@ public final class HashPasswordCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("hash-password: warning: the password is longer than "
                         + BCRYPT_MAX_BYTES + " bytes; bcrypt uses only the first " + BCRYPT_MAX_BYTES);
             }
-            String hash = BCrypt.with(BCrypt.Version.VERSION_2Y, LongPasswordStrategies.truncate(BCrypt.Version.VERSION_2Y))
-                    .hashToString(cost, password);
+            // Truncate past 72 bytes as OpenBSD and htpasswd do (the gateway verifies the same way).
+            String hash = BCrypt.with(BCrypt.Version.VERSION_2Y,
+                    LongPasswordStrategies.truncate(BCrypt.Version.VERSION_2Y)).hashToString(cost, password);
             spec.commandLine().getOut().println(hash);
             spec.commandLine().getOut().flush();
             return 0;
