@@ -63,6 +63,6 @@ final class KeyMatch {
 
     private static IllegalArgumentException mismatch(Path keyFile, Path certFile, String detail) {
         return PemFiles.problem(PemFiles.KEY, keyFile, "does not match the certificate in "
-                + PemFiles.display(certFile) + detail + " (check that cert and key come from the same pair)");
+                + PemFiles.display(certFile) + (detail.isEmpty() ? " (check that cert and key come from the same pair)" : detail));
     }
 }
