@@ -184,6 +184,10 @@ final class BasicAuthenticator implements Authenticator {
         }
         if (h.scheme() == null) {
             String value = h.credentials();
+            if (value.isEmpty()) {
+                return reject(present(Reason.CREDENTIALS_WHITESPACE, "Authorization holds only hidden whitespace: "
+                        + h.spacingProblem().replace(" before the scheme", "")));
+            }
             if (AuthorizationHeader.isSchemeWordAlone(value, "Basic")) {
                 return reject(present(Reason.CREDENTIALS_MALFORMED, "Authorization: Basic carries no credentials"));
             }

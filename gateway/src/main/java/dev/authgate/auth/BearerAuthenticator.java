@@ -88,6 +88,10 @@ final class BearerAuthenticator implements Authenticator {
 
     private AuthResult bare(AuthorizationHeader h) {
         String value = h.credentials();
+        if (value.isEmpty()) {
+            return present(Reason.CREDENTIALS_WHITESPACE, "Authorization holds only hidden whitespace: "
+                    + h.spacingProblem().replace(" before the scheme", ""));
+        }
         if (AuthorizationHeader.isSchemeWordAlone(value, "Bearer")) {
             return present(Reason.CREDENTIALS_MALFORMED, value.length() == "Bearer".length()
                     ? "Authorization: Bearer carries no token"

@@ -77,7 +77,7 @@ class ApiKeyAuthenticatorTest {
         assertEquals("X-API-Key is not one of the 2 configured keys", r.detail());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{index}]") // values may hold test secrets: keep them out of reports
     @ValueSource(strings = {BILLING_KEY + "\u200B", "\u00A0" + BILLING_KEY, BILLING_KEY + "\\n",
             "ak_live_9d41c7e0\tb3aa52f6", BILLING_KEY + "\uFEFF", BILLING_KEY + "\r"})
     void rejectsHiddenWhitespaceWithCredentialsWhitespace(String value) {
@@ -138,7 +138,7 @@ class ApiKeyAuthenticatorTest {
         assertEquals("X-API-Key absent; a valid key was sent as the user name in Authorization: Basic", r.detail());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{index}]") // values may hold test secrets: keep them out of reports
     @ValueSource(strings = {"Api-Key", "X-Api-Token", "X-Auth-Token", "apikey", "X-Key", "api-key"})
     void findsAValidKeyInAnotherCommonKeyHeader(String header) {
         AuthResult.Rejected r = probe.rejected(apiKey, probe.request(header, BILLING_KEY));
@@ -154,7 +154,7 @@ class ApiKeyAuthenticatorTest {
         assertEquals("X-Billing-Key absent; a valid key was sent in the X-API-Key header", r.detail());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{index}]") // values may hold test secrets: keep them out of reports
     @ValueSource(strings = {"api_key", "apikey", "key", "token", "access_token", "x-api-key", "API_KEY"})
     void findsAValidKeyInTheQueryString(String parameter) {
         AuthResult.Rejected r = probe.rejected(apiKey,

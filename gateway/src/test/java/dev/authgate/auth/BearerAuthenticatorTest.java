@@ -59,7 +59,7 @@ class BearerAuthenticatorTest {
         assertTrue(a.identity().matches("sha256:[0-9a-f]{8}"), a.identity());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{index}]") // values may hold test secrets: keep them out of reports
     @ValueSource(strings = {"bearer ", "BEARER ", "BeArEr "})
     void acceptsTheSchemeWordInAnyCase(String scheme) {
         probe.accepted(bearer, probe.request("Authorization", scheme + CI_TOKEN));
@@ -100,7 +100,7 @@ class BearerAuthenticatorTest {
         assertTrue(r.detail().contains("zero-width space (U+200B)"), r.detail());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{index}]") // values may hold test secrets: keep them out of reports
     @ValueSource(strings = {"Basic dXNlcjpwYXNz", "Token " + CI_TOKEN, "Digest username=\"x\"", "Basic"})
     void rejectsAnotherSchemeWithSchemeMismatch(String value) {
         AuthResult.Rejected r = rejected(value);
@@ -117,7 +117,7 @@ class BearerAuthenticatorTest {
         assertEquals("Authorization uses a scheme other than Bearer (expected: Bearer)", r.detail());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{index}]") // values may hold test secrets: keep them out of reports
     @ValueSource(strings = {"Bearer", "bearer", "Bearer:" + CI_TOKEN, "Bearer=" + CI_TOKEN, "Bearer \u200B"})
     void rejectsBearerWithoutATokenAsMalformed(String value) {
         AuthResult.Rejected r = rejected(value);
@@ -125,7 +125,7 @@ class BearerAuthenticatorTest {
         assertTrue(r.credentialPresent());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{index}]") // values may hold test secrets: keep them out of reports
     @ValueSource(strings = {
             "Bearer  " + CI_TOKEN,                  // two spaces after the scheme
             "Bearer\t" + CI_TOKEN,                  // a tab instead of the space
@@ -152,6 +152,13 @@ class BearerAuthenticatorTest {
     }
 
     @Test
+    void rejectsAHeaderOfOnlyHiddenWhitespaceWithCredentialsWhitespace() {
+        AuthResult.Rejected r = rejected("\u200B\u00A0");
+        assertEquals(Reason.CREDENTIALS_WHITESPACE, r.reason());
+        assertEquals("Authorization holds only hidden whitespace: a zero-width space (U+200B)", r.detail());
+    }
+
+    @Test
     void saysWhichHiddenWhitespaceItFound() {
         assertEquals("hidden whitespace in Authorization: two spaces after the scheme "
                 + "(expected: Bearer, one space, the token)", rejected("Bearer  " + CI_TOKEN).detail());
@@ -165,7 +172,7 @@ class BearerAuthenticatorTest {
                 rejected("Bearer " + CI_TOKEN + "\\n").detail());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "[{index}]") // values may hold test secrets: keep them out of reports
     @ValueSource(strings = {"tok_ci_7f3a9c2e41d08b56", "tok_ci_7f3a9c2e41d08b5", "tok_ci_7f3a9c2e41d08b550", "x",
             "TOK_CI_7F3A9C2E41D08B55"})
     void rejectsAnUnknownTokenWithCredentialsInvalidAndTheSameDetailWhateverWasWrong(String token) {
