@@ -91,7 +91,7 @@ final class AuthReader {
         for (ConfigNode item : list.list()) {
             String id = null;
             ConfigNode valueNode = item;
-            if (!item.isScalar() && !item.isNull()) {
+            if (item.isMapping()) {
                 ConfigMap c = item.map("id", "value");
                 ConfigNode idNode = c.get("id");
                 if (idNode != null) {

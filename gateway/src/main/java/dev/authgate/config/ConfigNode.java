@@ -97,6 +97,10 @@ final class ConfigNode {
         return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
     }
 
+    boolean isMapping() {
+        return node instanceof MappingNode;
+    }
+
     boolean isScalar() {
         return node instanceof ScalarNode && !isNull();
     }
