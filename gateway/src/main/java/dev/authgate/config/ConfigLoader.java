@@ -16,8 +16,6 @@ import org.yaml.snakeyaml.representer.Representer;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -27,11 +25,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -53,8 +48,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
     /** Route, upstream and gateway names: they go into logs, metric labels and {@code Via}. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final String NAME_RULE = "letters, digits, '.', '_' or '-'";
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    static final String NAME_RULE = "letters, digits, '.', '_' or '-'";
     private static final int MAX_CONFIG_BYTES = 1024 * 1024;
     private static final List<String> OLD_PROTOCOLS = List.of("SSLv2Hello", "SSLv3", "TLSv1", "TLSv1.1");
 
@@ -115,8 +110,8 @@ public final class ConfigLoader {
         AdminConfig admin = admin(top.get("admin"), listenMap, listen);
         ErrorsConfig errors = top.get("errors") == null ? ErrorsConfig.defaults()
                 : new ErrorsConfig(top.get("errors").map("expose_reason").bool("expose_reason", true));
-        Map<String, UpstreamConfig> upstreams = upstreams(top.get("upstreams"));
-        List<RouteConfig> routes = routes(top.require("routes"), upstreams);
+        Map<String, UpstreamConfig> upstreams = RouteReader.upstreams(top.get("upstreams"));
+        List<RouteConfig> routes = new RouteReader(auth).routes(top.require("routes"), upstreams);
         warnUnusedUpstreams(top.get("upstreams"), upstreams, routes);
         // last: the most expensive check, after everything cheap has passed
         if (listen.tls() != null) checkTls(listenMap.get("tls").map("cert", "key", "protocols"), listen.tls());
@@ -169,18 +164,27 @@ public final class ConfigLoader {
         return name(n, n.string(), "name");
     }
 
-    /** The default {@code gateway.name}: the host name, else {@code authgate}. */
+    /** The default {@code gateway.name}: the host name, else {@code authgate}; looked up once per process. */
     static String hostName() {
-        try {
-            String h = InetAddress.getLocalHost().getHostName();
-            if (NAME.matcher(h).matches()) return h;
-        } catch (IOException e) {
-            log.debug("no host name, gateway.name defaults to authgate", e);
-        }
-        return "authgate";
+        return HostName.VALUE;
     }
 
-    private static String name(ConfigNode at, String value, String what) throws ConfigException {
+    /** Lazy holder: the lookup may touch the resolver, so it runs once, not on every reload. */
+    private static final class HostName {
+        static final String VALUE = lookup();
+
+        private static String lookup() {
+            try {
+                String h = InetAddress.getLocalHost().getHostName();
+                if (NAME.matcher(h).matches()) return h;
+            } catch (IOException e) {
+                log.debug("no host name, gateway.name defaults to authgate", e);
+            }
+            return "authgate";
+        }
+    }
+
+    static String name(ConfigNode at, String value, String what) throws ConfigException {
         if (!NAME.matcher(value).matches()) {
             throw at.error("expected a " + what + " of " + NAME_RULE + ", got '" + Sizes.echo(value) + "'");
         }
@@ -326,119 +330,6 @@ public final class ConfigLoader {
 
     private static boolean isWildcard(String host) {
         return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
-    }
-
-    private static Map<String, UpstreamConfig> upstreams(ConfigNode n) throws ConfigException {
-        Map<String, UpstreamConfig> out = new LinkedHashMap<>();
-        if (n == null) return out;
-        ConfigMap names = n.mapOfNames();
-        for (String name : names.keys()) {
-            ConfigNode u = names.raw(name);
-            if (!NAME.matcher(name).matches()) {
-                throw u.errorAtKey("expected an upstream name of " + NAME_RULE);
-            }
-            ConfigMap m = u.map("url", "connect_timeout", "response_timeout");
-            ConfigNode urlNode = m.require("url");
-            URI url;
-            try {
-                url = new URI(urlNode.string());
-            } catch (URISyntaxException e) {
-                throw urlNode.error("expected a URL like http://127.0.0.1:3000, got " + urlNode.kind());
-            }
-            // checked before the record, whose messages quote the url
-            if (url.getRawUserInfo() != null) throw urlNode.error("credentials in the url are not supported");
-            if (url.getRawQuery() != null || url.getRawFragment() != null) {
-                throw urlNode.error("expected a URL without query or fragment, got " + urlNode.kind());
-            }
-            try {
-                out.put(name, new UpstreamConfig(name, url, m.duration("connect_timeout", Duration.ofSeconds(2)),
-                        m.duration("response_timeout", Duration.ofSeconds(30))));
-            } catch (IllegalArgumentException e) {
-                throw m.wrap(e);
-            }
-        }
-        return out;
-    }
-
-    private List<RouteConfig> routes(ConfigNode n, Map<String, UpstreamConfig> upstreams) throws ConfigException {
-        List<RouteConfig> out = new ArrayList<>();
-        Map<String, ConfigNode> names = new HashMap<>();
-        Map<String, String> matches = new HashMap<>();
-        List<ConfigNode> items = n.list();
-        if (items.isEmpty()) throw n.error("expected at least one route");
-        for (ConfigNode item : items) {
-            ConfigMap r = item.map("name", "match", "upstream", "respond", "hide_credentials", "auth");
-            ConfigNode nameNode = r.require("name");
-            String name = name(nameNode, nameNode.string(), "route name");
-            ConfigNode first = names.putIfAbsent(name, nameNode);
-            if (first != null) {
-                throw nameNode.error("duplicate route name '" + name + "' (also " + routeOf(first) + ", line "
-                        + first.line() + ")");
-            }
-            RouteConfig.MatchConfig match = match(r.require("match"), matches, item.path() + " (" + name + ")");
-            ConfigNode upstreamNode = r.get("upstream");
-            ConfigNode respondNode = r.get("respond");
-            if (upstreamNode != null && respondNode != null) {
-                throw respondNode.errorAtKey("use either upstream or respond, not both");
-            }
-            if (upstreamNode == null && respondNode == null) {
-                r.require("upstream", "required (or respond: 204 for an auth-only route)");
-            }
-            String upstream = null;
-            if (upstreamNode != null) {
-                upstream = upstreamNode.string();
-                if (!upstreams.containsKey(upstream)) {
-                    throw upstreamNode.error("unknown upstream '" + Sizes.echo(upstream) + "' (known: "
-                            + (upstreams.isEmpty() ? "none" : String.join(", ", upstreams.keySet())) + ")");
-                }
-            }
-            int respond = respondNode == null ? 0 : respondNode.integer();
-            boolean hide = r.bool("hide_credentials", false);
-            AuthConfig authConfig = auth.read(r.require("auth", "required (write auth: none for an open route)"));
-            try {
-                out.add(new RouteConfig(name, match, upstream, respond, hide, authConfig));
-            } catch (IllegalArgumentException e) {
-                throw r.wrap(e);
-            }
-        }
-        return out;
-    }
-
-    private static String routeOf(ConfigNode nameNode) {
-        String p = nameNode.path();
-        return p.substring(0, p.length() - ".name".length());
-    }
-
-    private static RouteConfig.MatchConfig match(ConfigNode n, Map<String, String> seen, String route)
-            throws ConfigException {
-        ConfigMap m = n.map("path", "path_prefix", "methods");
-        ConfigNode path = m.get("path");
-        ConfigNode prefix = m.get("path_prefix");
-        if (path != null && prefix != null) throw prefix.errorAtKey("use either path or path_prefix, not both");
-        if (path == null && prefix == null) throw n.errorAtKey("path or path_prefix is required");
-        ConfigNode p = path != null ? path : prefix;
-        String value = p.text();
-        if (!value.startsWith("/") || value.indexOf('?') >= 0 || value.indexOf('#') >= 0 || value.indexOf(' ') >= 0) {
-            throw p.error("expected a path starting with / without query, fragment or spaces, got '"
-                    + Sizes.echo(value) + "'");
-        }
-        // the router picks a route by path, then checks the method: a second route with the same path is never reached
-        String first = seen.putIfAbsent((path != null ? "= " : "prefix ") + value, route);
-        if (first != null) throw p.error("'" + value + "' is already matched by " + first);
-        List<String> methods = new ArrayList<>();
-        ConfigNode mn = m.get("methods");
-        if (mn != null) {
-            for (ConfigNode item : mn.list()) {
-                String method = item.token("an HTTP method like GET").toUpperCase(Locale.ROOT);
-                if (!methods.contains(method)) methods.add(method);
-            }
-            if (methods.isEmpty()) throw mn.error("expected at least one method (leave methods out to allow any)");
-        }
-        try {
-            return new RouteConfig.MatchConfig(path != null ? value : null, prefix != null ? value : null, methods);
-        } catch (IllegalArgumentException e) {
-            throw m.wrap(e);
-        }
     }
 
     private void warnUnusedUpstreams(ConfigNode n, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes)

@@ -146,6 +146,17 @@ class ConfigLoaderAuthTest {
     }
 
     @Test
+    void refusesAnEmptyHmacSecretListWithTheRecordsMessage() {
+        // the same wrapping carries HmacSchemes.validate's "field: problem" messages
+        assertEquals(h.at(13) + "routes[0].auth.hmac.secrets: at least one secret is required", h.error(route("""
+                auth:
+                  hmac:
+                    preset: github
+                    secrets: []
+                """)));
+    }
+
+    @Test
     void refusesAnEmptyTokenListWithTheRecordsMessage() {
         assertEquals(h.at(11) + "routes[0].auth.bearer.tokens: at least one token is required", h.error(route("""
                 auth:
