@@ -2,6 +2,7 @@ package dev.authgate.server;
 
 import dev.authgate.auth.AuthRequest;
 import dev.authgate.auth.AuthResult;
+import dev.authgate.auth.HashingExecutors;
 import dev.authgate.http.Problem;
 import dev.authgate.http.Reason;
 import dev.authgate.observe.AccessLogEntry;
@@ -57,7 +58,7 @@ final class ExchangeFlow {
         if (error != null) {
             ex.releaseBody();
             Throwable cause = RequestGate.unwrap(error);
-            if (!(cause instanceof RejectedExecutionException)) {
+            if (!HashingExecutors.isOverload(cause)) {
                 LOG.warn("request_id={} route={}: authenticator failed", ex.requestId, route.name(), cause);
             }
             connection.answer(ex, RequestGate.authFailure(route, error), false, false);

@@ -1,6 +1,7 @@
 package dev.authgate.server;
 
 import dev.authgate.config.LimitsConfig;
+import dev.authgate.tls.ServerTls;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -40,8 +41,9 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     }
 
     private void addTls(ChannelPipeline p, SocketChannel ch) {
-        if (server.sslContext() != null) {
-            p.addLast(PipelineNames.TLS, server.sslContext().newHandler(ch.alloc()));
+        ServerTls tls = server.tls();
+        if (tls != null) {
+            p.addLast(PipelineNames.TLS, tls.context().newHandler(ch.alloc()));
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.authgate.server;
 
 import dev.authgate.auth.AuthSupport;
+import dev.authgate.auth.HashingExecutors;
 import dev.authgate.config.GatewayConfig;
 import dev.authgate.proxy.Forwarder;
 import dev.authgate.replay.ReplayStore;
+import dev.authgate.tls.ServerTls;
 import dev.authgate.tls.SslContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -15,8 +17,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.JdkSslContext;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
@@ -26,9 +26,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -74,19 +72,19 @@ public final class GatewayServer implements AutoCloseable {
         this.initialConfig = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(forwarder, "forwarder");
         Objects.requireNonNull(replayStore, "replayStore");
-        this.hashing = newHashingPool();
+        this.hashing = HashingExecutors.bcrypt();
         this.authSupport = new AuthSupport(hashing, clock);
         GatewayRuntime runtime;
-        SslContext ssl;
+        ServerTls tls;
         try {
             runtime = GatewayRuntime.create(config, authSupport);
-            ssl = config.listen().tls() == null ? null : SslContexts.forServer(config.listen().tls());
+            tls = config.listen().tls() == null ? null : SslContexts.load(config.listen().tls());
         } catch (RuntimeException e) {
             hashing.shutdownNow();
             throw e;
         }
-        this.context = new ServerContext(new AtomicReference<>(runtime), forwarder, replayStore, ssl,
-                new AtomicBoolean());
+        this.context = new ServerContext(new AtomicReference<>(runtime), forwarder, replayStore,
+                new AtomicReference<>(tls), new AtomicBoolean());
     }
 
     /**
@@ -140,9 +138,13 @@ public final class GatewayServer implements AutoCloseable {
 
     /** {@code OpenSSL} or {@code JDK} for a TLS listener, null for plain HTTP. */
     public String tlsProvider() {
-        SslContext ssl = context.sslContext();
-        if (ssl == null) return null;
-        return ssl instanceof JdkSslContext ? "JDK" : "OpenSSL";
+        ServerTls tls = context.tls();
+        return tls == null ? null : tls.provider();
+    }
+
+    /** The TLS setup new connections get (certificate, expiry, provider), or null for plain HTTP. */
+    public ServerTls tls() {
+        return context.tls();
     }
 
     /** Whether {@link #stop} has begun. */
@@ -215,18 +217,5 @@ public final class GatewayServer implements AutoCloseable {
         if (ioGroup != null) ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         if (acceptGroup != null) acceptGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
         if (ioGroup != null) ioGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
-    }
-
-    /**
-     * Slow hashing (bcrypt) runs here, never on an event loop. Bounded both ways: as many threads as cores, and a
-     * short queue; past it the work is refused (503) rather than queued behind minutes of hashing.
-     */
-    private static ExecutorService newHashingPool() {
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(256), new DefaultThreadFactory("authgate-hash", true),
-                new ThreadPoolExecutor.AbortPolicy());
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 }

@@ -2,6 +2,7 @@ package dev.authgate.server;
 
 import dev.authgate.auth.AuthRequest;
 import dev.authgate.auth.AuthResult;
+import dev.authgate.auth.HashingExecutors;
 import dev.authgate.config.LimitsConfig;
 import dev.authgate.http.Problem;
 import dev.authgate.http.Reason;
@@ -20,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The gateway's decisions about a request, in the order of PRODUCT.md §2 — route (404), method (405), size (413),
@@ -138,7 +138,7 @@ public final class RequestGate {
      */
     public static Problem authFailure(Route route, Throwable error) {
         Throwable cause = unwrap(error);
-        if (cause instanceof RejectedExecutionException) {
+        if (HashingExecutors.isOverload(cause)) {
             return Problem.failure(503, "the hashing pool is saturated (too many credential checks in flight); "
                     + "retry shortly", route.name());
         }

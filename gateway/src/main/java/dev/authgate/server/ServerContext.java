@@ -2,20 +2,25 @@ package dev.authgate.server;
 
 import dev.authgate.proxy.Forwarder;
 import dev.authgate.replay.ReplayStore;
-import io.netty.handler.ssl.SslContext;
+import dev.authgate.tls.ServerTls;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every connection shares with the server: the current runtime (swapped on reload), the forwarder, the replay
- * store, the TLS context and the draining flag.
+ * store, the current TLS setup (null for plain HTTP; a certificate reload swaps it, and each connection keeps the one
+ * it was accepted with) and the draining flag.
  */
 record ServerContext(AtomicReference<GatewayRuntime> runtimeRef, Forwarder forwarder, ReplayStore replayStore,
-                     SslContext sslContext, AtomicBoolean drainingFlag) {
+                     AtomicReference<ServerTls> tlsRef, AtomicBoolean drainingFlag) {
 
     GatewayRuntime runtime() {
         return runtimeRef.get();
+    }
+
+    ServerTls tls() {
+        return tlsRef.get();
     }
 
     boolean draining() {

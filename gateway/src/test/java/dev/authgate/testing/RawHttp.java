@@ -52,10 +52,14 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
-    /** A TLS connection (handshake done) to localhost:{@code port}, trusting what {@code factory} trusts. */
-    public static RawHttp connectTls(int port, SSLSocketFactory factory) {
+    /**
+     * A TLS connection (handshake done) to localhost:{@code port}, trusting what {@code factory} trusts, limited to
+     * {@code protocols} when given (e.g. {@code "TLSv1.2"}).
+     */
+    public static RawHttp connectTls(int port, SSLSocketFactory factory, String... protocols) {
         try {
             javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) factory.createSocket("localhost", port);
+            if (protocols.length > 0) s.setEnabledProtocols(protocols);
             s.setSoTimeout(READ_TIMEOUT_MILLIS);
             s.startHandshake();
             return new RawHttp(s);
@@ -175,6 +179,12 @@ public final class RawHttp implements AutoCloseable {
 
     public int localPort() {
         return socket.getLocalPort();
+    }
+
+    /** The negotiated TLS protocol, or null on a plain connection. */
+    public String tlsProtocol() {
+        return socket instanceof javax.net.ssl.SSLSocket
+                ? ((javax.net.ssl.SSLSocket) socket).getSession().getProtocol() : null;
     }
 
     @Override
