@@ -89,29 +89,30 @@ final class ForwardedHeaders {
      * @param bodyless      the response can have no body (HEAD request, 1xx, 204, 304)
      * @param clientVersion the version of the client's request
      * @param closeAfter    the client connection closes after this response
-     * @return true when the body is delimited by closing the connection (an unframed upstream body for an HTTP/1.0
-     *         client): the caller must close the client connection after the last byte
+     * @return true when the body is delimited by closing the connection (a chunked or unframed upstream body for an
+     *         HTTP/1.0 client): the caller must close the client connection after the last byte
      */
     static boolean rewriteResponse(HttpResponse response, String requestId, String gatewayName, boolean bodyless,
                                    HttpVersion clientVersion, boolean closeAfter) {
         HttpHeaders h = response.headers();
         boolean chunked = HttpUtil.isTransferEncodingChunked(response);
+        boolean http10 = clientVersion.majorVersion() == 1 && clientVersion.minorVersion() == 0;
         HopByHopHeaders.strip(h, true);
-        // Netty decoded the upstream's chunks; the client-side encoder re-chunks from this header. Any other
-        // transfer coding belongs to the upstream hop.
+        // Netty decoded the upstream's chunks; the client-side encoder re-chunks when this header says chunked.
+        // Any other transfer coding belongs to the upstream hop.
         h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        if (chunked) {
-            h.remove(HttpHeaderNames.CONTENT_LENGTH);
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
+        if (chunked) h.remove(HttpHeaderNames.CONTENT_LENGTH);
         boolean closeDelimited = false;
-        if (!bodyless && !chunked && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            // The upstream ends the body by closing; keep the client connection alive by chunking instead,
-            // unless the client speaks HTTP/1.0, which has no chunked coding.
-            if (clientVersion.minorVersion() >= 1) {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            } else {
+        if (bodyless) {
+            // A HEAD answer mirrors the GET's headers; 204/304 have none of this framing to honour.
+            if (chunked && !http10) h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        } else if (chunked || !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            // A chunked or close-delimited upstream body goes out chunked, which keeps the client connection
+            // alive, except to an HTTP/1.0 client: it has no chunked coding, so the close ends the body.
+            if (http10) {
                 closeDelimited = true;
+            } else {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
         }
         h.set(HttpHeaderNames.VIA, appendList(h.getAll(HttpHeaderNames.VIA), via(gatewayName)));

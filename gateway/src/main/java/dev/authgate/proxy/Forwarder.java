@@ -21,8 +21,8 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@link ForwardRequest#closeAfter()}: the forwarder only puts {@code Connection: close} on the response;
  *       <em>the caller</em> closes the client connection after the stage completes (it owns the connection's
  *       lifecycle and logs first). The forwarder closes the client connection itself only when the response cannot
- *       end any other way: the upstream failed mid-response, a client write failed, or an unframed upstream body
- *       had to be relayed to an HTTP/1.0 client (delimited by the close; the response says
+ *       end any other way: the upstream failed mid-response, a client write failed, or a chunked or unframed
+ *       upstream body had to be relayed to an HTTP/1.0 client (delimited by the close; the response says
  *       {@code Connection: close}). For HTTP/1.1 clients an unframed upstream body is re-framed as chunked.
  *   <li>{@link ForwardOutcome} after the head was written: {@code failure} is set when the upstream cut the
  *       response ({@code reset}) or stalled mid-body for longer than {@code response_timeout} ({@code timeout});

@@ -93,7 +93,7 @@ class UpstreamForwarderTest {
     void stripsHopByHopHeadersBeforeForwarding() throws Exception {
         try (RawHttp client = new RawHttp(gateway.port())) {
             client.send("""
-                    GET /h HTTP/1.1
+                    POST /h HTTP/1.1
                     Host: gw
                     Connection: keep-alive, X-Hop-Secret
                     X-Hop-Secret: not-for-upstream
@@ -103,8 +103,11 @@ class UpstreamForwarderTest {
                     TE: trailers
                     Trailer: X-Checksum
                     Upgrade: websocket
+                    Expect: 100-continue
+                    Content-Length: 4
                     X-End-To-End: stays
-                    """);
+                    """, "body".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(100, client.read().status(), "the client side's own 100 Continue");
             assertEquals(200, client.read().status());
         }
         TestUpstream.Received r = upstream.take();
@@ -354,13 +357,15 @@ class UpstreamForwarderTest {
     }
 
     @Test
-    void closesAfterACloseDelimitedBodyForAnHttp10Client() throws Exception {
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("GET /stream HTTP/1.0\nHost: gw\nConnection: keep-alive\nX-Test-Mode: close-delimited:5000");
-            RawHttp.Response res = client.read();
-            assertEquals("close", res.header("connection"));
-            assertNull(res.header("transfer-encoding"));
-            assertEquals(res.header("x-body-sha256"), TestUpstream.sha256(res.body()));
+    void endsAnUnframedOrChunkedBodyForAnHttp10ClientByClosing() throws Exception {
+        for (String mode : new String[]{"close-delimited:5000", "chunked:70000"}) {
+            try (RawHttp client = new RawHttp(gateway.port())) {
+                client.send("GET /stream HTTP/1.0\nHost: gw\nConnection: keep-alive\nX-Test-Mode: " + mode);
+                RawHttp.Response res = client.read();
+                assertEquals("close", res.header("connection"), mode);
+                assertNull(res.header("transfer-encoding"), mode);
+                assertEquals(res.header("x-body-sha256"), TestUpstream.sha256(res.body()), mode);
+            }
         }
     }
 
