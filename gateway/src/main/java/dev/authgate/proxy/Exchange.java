@@ -286,6 +286,8 @@ final class Exchange implements UpstreamListener {
     private void resume() {
         if (!paused || state != State.RELAYING) return;
         paused = false;
+        // The upstream's silence is measured from now: while paused we were not asking it for anything.
+        lastReadNanos = System.nanoTime();
         conn.channel().config().setAutoRead(true);
     }
 

@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>(none): 200 {@code ok} with Content-Length
  *   <li>{@code hang}: never answers; {@code close}: closes without answering; {@code reset}: RST without answering
  *   <li>{@code mid-body}: 200 with Content-Length 100000, 1000 bytes, then close
+ *   <li>{@code stall}: 200 with Content-Length 100, 10 bytes, then silence
  *   <li>{@code chunked:N}: N pseudo-random bytes in 32 KiB chunks, {@code X-Body-Sha256} header
  *   <li>{@code close-delimited:N}: N pseudo-random bytes without length, then close
  *   <li>{@code pattern:N}: N bytes with Content-Length (a repeated block; {@link #lastResponseFlushed} completes when
@@ -141,6 +142,9 @@ final class TestUpstream implements AutoCloseable {
                 case "mid-body":
                     raw(ctx, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
                     raw(ctx, Unpooled.wrappedBuffer(new byte[1000])).addListener(f -> ctx.close());
+                    break;
+                case "stall":
+                    raw(ctx, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
                     break;
                 case "chunked": {
                     byte[] data = randomBytes(Integer.parseInt(arg), 42);

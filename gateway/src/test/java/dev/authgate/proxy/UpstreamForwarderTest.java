@@ -294,6 +294,20 @@ class UpstreamForwarderTest {
     }
 
     @Test
+    void cutsTheResponseWhenTheUpstreamStallsMidBodyLongerThanTheResponseTimeout() throws Exception {
+        gateway.upstream = ForwardingHarness.upstream(upstream.port(), "", Duration.ofMillis(300));
+        try (RawHttp client = new RawHttp(gateway.port())) {
+            client.send("GET /stall HTTP/1.1\nHost: gw\nX-Test-Mode: stall");
+            IOException e = assertThrows(IOException.class, client::read);
+            assertTrue(e.getMessage().contains("body cut after 10 of 100 bytes"), e.getMessage());
+        }
+        ForwardOutcome o = gateway.takeOutcome();
+        assertTrue(o.responseWritten());
+        assertEquals(Reason.UPSTREAM_TIMEOUT, o.failure());
+        assertEquals("timeout", o.failureKind());
+    }
+
+    @Test
     void retriesAFailedConnectOnceOnAFreshConnection() throws Exception {
         useFlakyConnects(1);
         HttpResponse<String> res = http.send(HttpRequest.newBuilder(gateway.uri("/retry"))
@@ -371,6 +385,8 @@ class UpstreamForwarderTest {
 
     @Test
     void stopsReadingTheUpstreamWhileTheClientDoesNotRead() throws Exception {
+        // Shorter than the client's pause below: waiting for the client must not count as upstream silence.
+        gateway.upstream = ForwardingHarness.upstream(upstream.port(), "", Duration.ofSeconds(1));
         int size = 32 * 1024 * 1024;
         try (RawHttp client = new RawHttp(gateway.port(), 32 * 1024)) {
             client.send("GET /huge HTTP/1.1\nHost: gw\nX-Test-Mode: pattern:" + size);
