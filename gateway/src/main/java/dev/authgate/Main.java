@@ -2,6 +2,7 @@ package dev.authgate;
 
 import dev.authgate.cli.CheckCommand;
 import dev.authgate.cli.RunCommand;
+import dev.authgate.cli.SignCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 CheckCommand.class,
+                SignCommand.class,
         })
 public final class Main {
 

@@ -11,6 +11,7 @@ public final class Authenticators {
         if (config instanceof AuthConfig.None) {
             return NoneAuthenticator.INSTANCE;
         }
+        if (config instanceof AuthConfig.Hmac hmac) return new dev.authgate.auth.hmac.HmacAuthenticator(hmac, support);
         throw new UnsupportedOperationException("auth scheme not built yet: " + config.scheme());
     }
 }
