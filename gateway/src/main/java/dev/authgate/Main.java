@@ -1,6 +1,7 @@
 package dev.authgate;
 
 import dev.authgate.cli.CheckCommand;
+import dev.authgate.cli.HashPasswordCommand;
 import dev.authgate.cli.RunCommand;
 import dev.authgate.cli.SignCommand;
 import picocli.CommandLine;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 CheckCommand.class,
+                HashPasswordCommand.class,
                 SignCommand.class,
         })
 public final class Main {

@@ -199,6 +199,50 @@ class SignCommandTest {
         assertEquals(1, Main.execute("sign", "--config", dir.resolve("absent.yaml").toString(), "--route", "x"));
     }
 
+    @Test
+    void signsForARouteOfAConfigFileLoadedFromDisk() throws Exception {
+        Path config = Files.writeString(dir.resolve("gateway.yaml"), """
+                listen:
+                  address: 127.0.0.1:0
+                upstreams:
+                  orders: { url: "http://127.0.0.1:3000" }
+                routes:
+                  - name: slack
+                    match: { path: /webhooks/slack, methods: [POST] }
+                    upstream: orders
+                    auth:
+                      hmac: { preset: slack, secrets: ["file-test-secret"] }
+                  - name: open
+                    match: { path: /open }
+                    upstream: orders
+                    auth: none
+                """);
+        Path body = Files.writeString(dir.resolve("body.txt"), "token=abc&text=hello");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        int code = cli.execute("sign", "--config", config.toString(), "--route", "slack", "--body", body.toString(),
+                "--url", "https://localhost:8443/webhooks/slack");
+        assertEquals(0, code, err.toString());
+        AuthConfig auth = dev.authgate.config.ConfigLoader.load(config).routes().get(0).auth();
+        HmacAuthenticator a = new HmacAuthenticator((AuthConfig.Hmac) auth,
+                new AuthSupport(Runnable::run, Clock.systemUTC()));
+        ByteBuf buf = Unpooled.wrappedBuffer(Files.readAllBytes(body));
+        try {
+            AuthResult r = a.authenticate(new AuthRequest("POST", "/webhooks/slack", null, parse(out.toString()), buf,
+                    "127.0.0.1")).toCompletableFuture().join();
+            assertInstanceOf(AuthResult.Accepted.class, r, r::toString);
+        } finally {
+            buf.release();
+        }
+        assertTrue(out.toString().contains("Content-Type: application/x-www-form-urlencoded\n"), out.toString());
+
+        StringWriter err2 = new StringWriter();
+        cli.setErr(new PrintWriter(err2));
+        assertEquals(2, cli.execute("sign", "--config", config.toString(), "--route", "open"));
+        assertEquals("sign: route 'open' uses auth none, not hmac", err2.toString().trim());
+    }
+
     static byte[] randomBytes(int n) {
         byte[] b = new byte[n];
         new Random(7).nextBytes(b);
