@@ -42,7 +42,8 @@ import java.util.concurrent.CompletionStage;
  * <p>The 401 challenge is {@code HMAC realm="authgate", header="<signature header>"}.
  *
  * <p>Verification runs inline on the calling event loop: it is CPU work proportional to the body (about a
- * millisecond per MiB per secret), without I/O or locks. Thread-safe; MAC instances are kept per thread.
+ * millisecond per MiB per secret), without I/O or locks. Thread-safe: MAC instances are kept per thread, the keys
+ * ({@code SecretKeySpec}) are built once per config.
  */
 public final class HmacAuthenticator implements Authenticator {
     /** The replay ttl of a scheme without a signed timestamp when {@code replay.ttl} is not set. */
@@ -50,8 +51,14 @@ public final class HmacAuthenticator implements Authenticator {
 
     private final HmacScheme scheme;
     private final Clock clock;
+    /**
+     * One {@link Mac} per algorithm per thread, re-keyed per use from the precomputed {@link #keys} (an init is a
+     * key copy and two pad XORs). Static, so that reloads, which build new authenticators, leave no per-instance
+     * thread-locals (holding key material) behind on the event loops.
+     */
+    private static final ThreadLocal<Mac[]> MACS = ThreadLocal.withInitial(() -> new Mac[HmacAlgorithm.values().length]);
+
     private final SecretKeySpec[] keys;
-    private final ThreadLocal<Mac[]> macs;
     private final MismatchHints hints;
     private final String challenge;
 
@@ -67,23 +74,26 @@ public final class HmacAuthenticator implements Authenticator {
         this.clock = support.clock();
         String jca = scheme.algorithm().jcaName();
         this.keys = scheme.keys().stream().map(k -> new SecretKeySpec(k, jca)).toArray(SecretKeySpec[]::new);
-        this.macs = ThreadLocal.withInitial(this::newMacs);
         this.hints = new MismatchHints(scheme, hintBudget, clock);
         this.challenge = "HMAC realm=\"authgate\", header=\"" + scheme.primaryHeader() + "\"";
-        newMacs(); // fail at startup, not on the first request, should the JDK lack the algorithm
+        for (int i = 0; i < keys.length; i++) {
+            mac(i); // fail at startup, not on the first request, should the JDK refuse the algorithm or a key
+        }
     }
 
-    private Mac[] newMacs() {
-        Mac[] m = new Mac[keys.length];
+    /** This thread's MAC for the scheme's algorithm, keyed with secret {@code i}. */
+    private Mac mac(int i) {
+        Mac[] perAlgorithm = MACS.get();
+        int slot = scheme.algorithm().ordinal();
         try {
-            for (int i = 0; i < keys.length; i++) {
-                m[i] = Mac.getInstance(scheme.algorithm().jcaName());
-                m[i].init(keys[i]);
+            if (perAlgorithm[slot] == null) {
+                perAlgorithm[slot] = Mac.getInstance(scheme.algorithm().jcaName());
             }
+            perAlgorithm[slot].init(keys[i]);
+            return perAlgorithm[slot];
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(scheme.algorithm().displayName() + " is not available", e);
         }
-        return m;
     }
 
     @Override
@@ -150,19 +160,13 @@ public final class HmacAuthenticator implements Authenticator {
 
         Delivery d = new Delivery(r.method(), r.path(), r.rawQuery(), id, timestamp,
                 h.get(HttpHeaderNames.CONTENT_TYPE), r.body());
-        Mac[] m = macs.get();
         long hashed = 0;
         int matched = -1;
         byte[] matchedMac = null;
-        for (int i = 0; i < m.length && matched < 0; i++) {
-            byte[] computed;
-            try {
-                hashed = scheme.payload().feed(m[i], d, d.body(), null);
-                computed = m[i].doFinal();
-            } catch (RuntimeException e) {
-                m[i].reset(); // a half-fed MAC must not poison this thread's next request
-                throw e;
-            }
+        for (int i = 0; i < keys.length && matched < 0; i++) {
+            Mac mac = mac(i); // init resets it, so a MAC left half-fed by an exception cannot poison the next use
+            hashed = scheme.payload().feed(mac, d, d.body(), null);
+            byte[] computed = mac.doFinal();
             for (byte[] sig : parsed.macs()) {
                 if (MessageDigest.isEqual(computed, sig)) {
                     matched = i;
