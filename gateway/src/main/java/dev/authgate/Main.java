@@ -3,6 +3,7 @@ package dev.authgate;
 import dev.authgate.cli.CheckCommand;
 import dev.authgate.cli.HashPasswordCommand;
 import dev.authgate.cli.RunCommand;
+import dev.authgate.cli.SignCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 CheckCommand.class,
                 HashPasswordCommand.class,
+                SignCommand.class,
         })
 public final class Main {
 
