@@ -6,9 +6,7 @@ import dev.authgate.config.ConfigLoader;
 import dev.authgate.config.GatewayConfig;
 import dev.authgate.config.RouteConfig;
 import dev.authgate.config.TlsConfig;
-import dev.authgate.http.Reason;
-import dev.authgate.proxy.ForwardOutcome;
-import dev.authgate.proxy.Forwarder;
+import dev.authgate.proxy.UpstreamForwarder;
 import dev.authgate.replay.InMemoryReplayStore;
 import dev.authgate.replay.ReplayStore;
 import dev.authgate.server.GatewayServer;
@@ -20,7 +18,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -58,10 +55,12 @@ public final class RunCommand implements Callable<Integer> {
             LOG.warn("--log-format json is not available yet; the access log is written as text");
         }
         ReplayStore replayStore = new InMemoryReplayStore(REPLAY_STORE_ENTRIES);
+        UpstreamForwarder forwarder = new UpstreamForwarder();
         GatewayServer server;
         try {
-            server = new GatewayServer(cfg, forwarder(), replayStore).start();
+            server = new GatewayServer(cfg, forwarder, replayStore).start();
         } catch (IllegalArgumentException | IllegalStateException e) {
+            forwarder.close();
             System.err.println("authgate: " + e.getMessage());
             return 1;
         }
@@ -70,21 +69,13 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping: draining connections (up to {} s)", GatewayServer.DEFAULT_DRAIN.toSeconds());
             server.stop();
+            forwarder.close();
             LOG.info("stopped");
             flushLogs();
             stopped.countDown();
         }, "authgate-shutdown"));
         stopped.await();
         return 0;
-    }
-
-    // TODO(proxy): replace with the proxy's Forwarder once it lands on main; until then every forward is a 502.
-    private static Forwarder forwarder() {
-        return (client, request) -> {
-            request.request().release();
-            return CompletableFuture.completedFuture(new ForwardOutcome(false, 0, 0, 0,
-                    Reason.UPSTREAM_UNAVAILABLE, "connect", "forwarding is not built into this build yet"));
-        };
     }
 
     private static void logStartup(GatewayConfig cfg, GatewayServer server) {

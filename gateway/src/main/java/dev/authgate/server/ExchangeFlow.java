@@ -161,8 +161,11 @@ final class ExchangeFlow {
             }
         }
         if (outcome.responseWritten()) {
-            ex.log(outcome.upstreamStatus(), AccessLogEntry.SOURCE_UPSTREAM, null, ex.authDetail(),
-                    outcome.bytesOut());
+            // A response cut mid-body (upstream reset or stalled, client gone) keeps the upstream's status and
+            // names what went wrong; a whole one logs who was let in.
+            String reason = outcome.failure() == null ? null : outcome.failure().code();
+            String detail = outcome.detail() != null ? outcome.detail() : ex.authDetail();
+            ex.log(outcome.upstreamStatus(), AccessLogEntry.SOURCE_UPSTREAM, reason, detail, outcome.bytesOut());
             connection.relayed(ex, closeAfter);
             return;
         }

@@ -1,6 +1,7 @@
 package dev.authgate.server;
 
 import dev.authgate.config.GatewayConfig;
+import dev.authgate.proxy.UpstreamForwarder;
 import dev.authgate.replay.InMemoryReplayStore;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
@@ -44,7 +45,7 @@ class GatewayServerTest {
             GatewayConfig c = canary();
             GatewayConfig same = new GatewayConfig(c.name(), new dev.authgate.config.ListenConfig("127.0.0.1",
                     gw.port(), null), c.limits(), c.admin(), c.errors(), c.upstreams(), c.routes(), null, null);
-            GatewayServer second = new GatewayServer(same, GatewayFixture.NO_FORWARDER, new InMemoryReplayStore(10));
+            GatewayServer second = new GatewayServer(same, new UpstreamForwarder(), new InMemoryReplayStore(10));
             IllegalStateException e = assertThrows(IllegalStateException.class, second::start);
             assertTrue(e.getMessage().startsWith("listen.address: cannot bind 127.0.0.1:" + gw.port()),
                     e.getMessage());
@@ -55,7 +56,7 @@ class GatewayServerTest {
     void refusesARouteWithAnUnknownUpstreamNamingIt() {
         GatewayConfig c = TestConfigs.gateway().route(TestConfigs.proxy("api", "/api/", "nowhere", none())).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new GatewayServer(c, GatewayFixture.NO_FORWARDER, new InMemoryReplayStore(10)));
+                () -> new GatewayServer(c, new UpstreamForwarder(), new InMemoryReplayStore(10)));
         assertTrue(e.getMessage().startsWith("routes[0].upstream: unknown upstream 'nowhere'"), e.getMessage());
     }
 
