@@ -10,8 +10,11 @@ import dev.authgate.proxy.ForwardOutcome;
 import dev.authgate.route.Route;
 import dev.authgate.route.RequestTarget;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.ssl.SslHandler;
 
+import java.net.InetSocketAddress;
 import java.time.Instant;
 
 /**
@@ -39,8 +42,28 @@ final class Exchange {
     private boolean forwarded;
     private boolean logged;
 
-    /** The client side of the connection, fixed for its lifetime. */
+    /**
+     * The client side of the connection, fixed for its lifetime.
+     *
+     * @param client   {@code ip:port} ({@code [v6]:port}) for the log
+     * @param clientIp the peer's IP
+     * @param tls      the negotiated protocol, or null on plain HTTP
+     */
     record Connection(String client, String clientIp, String tls) {
+        /** Reads the peer address and the TLS session (the handshake is done once a request arrives). */
+        static Connection of(ChannelHandlerContext ctx) {
+            String client = "-";
+            String ip = null;
+            if (ctx.channel().remoteAddress() instanceof InetSocketAddress) {
+                InetSocketAddress a = (InetSocketAddress) ctx.channel().remoteAddress();
+                ip = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+                client = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
+            }
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            String tls = ssl == null ? null : ssl.engine().getSession().getProtocol();
+            return new Connection(client, ip, tls);
+        }
+
         String proto() {
             return tls == null ? "http" : "https";
         }

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -17,9 +16,6 @@ import java.util.concurrent.TimeUnit;
  * the connection is accepted.
  */
 final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> {
-    /** Bytes per body chunk handed up by the codec; the body is copied into one buffer anyway. */
-    private static final int MAX_CHUNK_SIZE = 16 * 1024;
-
     private final ServerContext server;
     private final ChannelGroup channels;
 
@@ -54,15 +50,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     }
 
     private static void addHttpCodec(ChannelPipeline p, LimitsConfig limits) {
-        p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
-                .setMaxInitialLineLength(limits.maxHeaderBytes())
-                .setMaxHeaderSize(limits.maxHeaderBytes())
-                .setMaxChunkSize(MAX_CHUNK_SIZE)
-                // Smuggling guards: Content-Length with Transfer-Encoding, Transfer-Encoding on HTTP/1.0, or a final
-                // coding other than chunked fail the decode (400) instead of being quietly repaired.
-                .setUseRfc9112TransferEncoding(true)
-                .setAllowDuplicateContentLengths(false)
-                .setStrictLineParsing(true)));
+        p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(RequestGate.decoderConfig(limits)));
     }
 
     private static void addIdleTimeout(ChannelPipeline p, LimitsConfig limits) {

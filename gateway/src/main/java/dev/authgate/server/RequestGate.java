@@ -12,7 +12,12 @@ import dev.authgate.route.RequestTarget;
 import dev.authgate.route.Router;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.ContentLengthNotAllowedException;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 
 import java.util.Iterator;
 import java.util.List;
@@ -29,6 +34,8 @@ import java.util.concurrent.ExecutionException;
  * explain} calls {@link #judge} on a captured request. Immutable; one per {@link GatewayRuntime}.
  */
 public final class RequestGate {
+    /** Bytes per body chunk handed up by the codec; the body is copied into one buffer anyway. */
+    private static final int MAX_CHUNK_SIZE = 16 * 1024;
     private final Router router;
     private final LimitsConfig limits;
 
@@ -106,6 +113,45 @@ public final class RequestGate {
         }
         boolean chunked = headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
         return new Admitted(route, target, chunked ? -1 : Math.max(contentLength, 0));
+    }
+
+    /**
+     * The HTTP/1.1 decoder settings the server uses for {@code limits}: request line and headers each capped at
+     * {@code max_header_bytes}, and ambiguous framing (Content-Length with Transfer-Encoding, Transfer-Encoding on
+     * HTTP/1.0 or not ending in chunked, several Content-Length values, bare LF line ends) refused instead of quietly
+     * repaired. An offline reader of captured requests decodes with the same settings.
+     */
+    public static HttpDecoderConfig decoderConfig(LimitsConfig limits) {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxHeaderBytes())
+                .setMaxHeaderSize(limits.maxHeaderBytes())
+                .setMaxChunkSize(MAX_CHUNK_SIZE)
+                .setUseRfc9112TransferEncoding(true)
+                .setAllowDuplicateContentLengths(false)
+                .setStrictLineParsing(true);
+    }
+
+    /** The answer to a request the decoder refused: 431 for a line or headers over the limit, else 400. */
+    public static Problem decoderFailure(Throwable cause, LimitsConfig limits) {
+        int max = limits.maxHeaderBytes();
+        if (cause instanceof TooLongHttpLineException) {
+            return Problem.of(Reason.HEADERS_TOO_LARGE, "request line exceeds limits.max_header_bytes (" + max
+                    + " bytes)", null);
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return Problem.of(Reason.HEADERS_TOO_LARGE, "request headers exceed limits.max_header_bytes (" + max
+                    + " bytes)", null);
+        }
+        if (cause instanceof ContentLengthNotAllowedException) {
+            return Problem.of(Reason.BAD_REQUEST, "both Content-Length and Transfer-Encoding", null);
+        }
+        if (cause instanceof TransferEncodingNotAllowedException) {
+            return Problem.of(Reason.BAD_REQUEST, "Transfer-Encoding is only allowed in HTTP/1.1", null);
+        }
+        // Netty's messages name the rule broken (and character codes), never header values.
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (message.length() > 120) message = message.substring(0, 120) + "...";
+        return Problem.of(Reason.BAD_REQUEST, "malformed HTTP: " + message, null);
     }
 
     /** The problem for a chunked body that grew past {@code max_body} while it was read. */

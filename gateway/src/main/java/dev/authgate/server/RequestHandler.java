@@ -3,41 +3,32 @@ package dev.authgate.server;
 import dev.authgate.http.Problem;
 import dev.authgate.http.Reason;
 import dev.authgate.http.Responses;
+import dev.authgate.observe.AccessLogEntry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads one request at a time (the channel does not auto-read: it reads only while a request's head or body is
  * awaited; messages decoded ahead, such as pipelined requests, wait in order), asks the {@link RequestGate} about its
- * head, buffers its body, then hands it to
- * {@link ExchangeFlow} for auth and forwarding. Owns every gateway-made answer on the connection and the decision to
- * keep it alive or close it; a response that is followed by a close is flushed first, and when request bytes may
- * still be unread the close lingers (output shut, input drained) so that the client gets the response, not a reset.
+ * head, buffers its body, then hands it to {@link ExchangeFlow} for auth and forwarding. Owns every gateway-made
+ * answer on the connection and the decision to keep it alive or close it; a response followed by a close is flushed
+ * first, and when request bytes may still be unread the close lingers ({@link Closing#lingerAndClose}) so that the
+ * client gets the response, not a reset.
  */
 final class RequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
@@ -78,10 +69,6 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         ctx.fireChannelActive();
         ctx.read();
-    }
-
-    State state() {
-        return state;
     }
 
     @Override
@@ -144,7 +131,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         boolean hasBody = HttpUtil.isTransferEncodingChunked(req) || declaredLength(req) > 0;
         if (req.decoderResult().isFailure()) {
             ReferenceCountUtil.release(req);
-            answer(ex, decoderProblem(ex, req.decoderResult().cause()), true, true);
+            answer(ex, RequestGate.decoderFailure(req.decoderResult().cause(), ex.runtime.limits()), true, true);
             return;
         }
         ex.keepAlive = HttpUtil.isKeepAlive(req) && req.protocolVersion().equals(HttpVersion.HTTP_1_1);
@@ -191,7 +178,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         try {
             if (content.decoderResult().isFailure()) {
                 ex.releaseBody();
-                answer(ex, decoderProblem(ex, content.decoderResult().cause()), true, true);
+                answer(ex, RequestGate.decoderFailure(content.decoderResult().cause(), ex.runtime.limits()), true, true);
                 return;
             }
             ByteBuf data = content.content();
@@ -267,7 +254,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         boolean closing = !ex.keepAlive || server.draining();
         FullHttpResponse response = ex.runtime.responses().empty(status, ex.requestId, closing);
         send(ex, response, closing, false,
-                () -> ex.log(status, dev.authgate.observe.AccessLogEntry.SOURCE_GATEWAY, reason, detail, 0));
+                () -> ex.log(status, AccessLogEntry.SOURCE_GATEWAY, reason, detail, 0));
     }
 
     private void send(Exchange ex, FullHttpResponse response, boolean close, boolean linger, Runnable log) {
@@ -284,7 +271,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             } else if (!close) {
                 next(ex);
             } else if (linger) {
-                lingerAndClose();
+                Closing.lingerAndClose(ctx, LINGER_MILLIS);
             } else {
                 ctx.close();
             }
@@ -328,33 +315,6 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /**
-     * Shuts the output (after TLS close_notify) so the client sees the end of the response, then reads and drops
-     * what it still sends for a short while: closing a socket with unread input makes the kernel send a reset, which
-     * can destroy the response in the client's buffers before the client reads it.
-     */
-    private void lingerAndClose() {
-        Channel ch = ctx.channel();
-        if (!ch.isActive()) return;
-        Runnable shutdownOutput = () -> {
-            if (ch instanceof DuplexChannel) {
-                ((DuplexChannel) ch).shutdownOutput();
-            } else {
-                ch.close();
-            }
-        };
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        if (ssl != null) {
-            ssl.closeOutbound().addListener(f -> shutdownOutput.run());
-        } else {
-            shutdownOutput.run();
-        }
-        ch.config().setAutoRead(true);
-        ctx.executor().schedule(() -> {
-            ch.close();
-        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         State was = state;
@@ -364,7 +324,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         Exchange ex = exchange;
         if (was == State.READING_BODY && ex != null) {
             ex.releaseBody();
-            ex.log(499, dev.authgate.observe.AccessLogEntry.SOURCE_GATEWAY, null,
+            ex.log(499, AccessLogEntry.SOURCE_GATEWAY, null,
                     "client closed the connection while sending the body", 0);
         }
         // A DISPATCHED exchange finishes in ExchangeFlow, which sees the closed channel and logs it.
@@ -375,7 +335,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Exchange ex = exchange;
         String id = ex == null ? "-" : ex.requestId;
-        if (cause instanceof IOException) {
+        if (Closing.isPeerProblem(cause)) {
             LOG.debug("connection {} request_id={}: {}", connection(), id, cause.toString());
         } else {
             LOG.warn("connection {} request_id={}: closing after an unexpected error", connection(), id, cause);
@@ -385,19 +345,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private Exchange.Connection connection() {
-        if (connection == null) {
-            Channel ch = ctx.channel();
-            String client = "-";
-            String ip = null;
-            if (ch.remoteAddress() instanceof InetSocketAddress) {
-                InetSocketAddress a = (InetSocketAddress) ch.remoteAddress();
-                ip = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
-                client = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
-            }
-            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-            String tls = ssl == null ? null : ssl.engine().getSession().getProtocol();
-            connection = new Exchange.Connection(client, ip, tls);
-        }
+        if (connection == null) connection = Exchange.Connection.of(ctx);
         return connection;
     }
 
@@ -407,26 +355,5 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         } catch (NumberFormatException e) {
             return 1; // unreadable: assume there is a body we will not read
         }
-    }
-
-    private static Problem decoderProblem(Exchange ex, Throwable cause) {
-        int max = ex.runtime.limits().maxHeaderBytes();
-        if (cause instanceof TooLongHttpLineException) {
-            return Problem.of(Reason.HEADERS_TOO_LARGE, "request line exceeds limits.max_header_bytes (" + max
-                    + " bytes)", null);
-        }
-        if (cause instanceof TooLongHttpHeaderException) {
-            return Problem.of(Reason.HEADERS_TOO_LARGE, "request headers exceed limits.max_header_bytes (" + max
-                    + " bytes)", null);
-        }
-        if (cause instanceof ContentLengthNotAllowedException) {
-            return Problem.of(Reason.BAD_REQUEST, "both Content-Length and Transfer-Encoding", null);
-        }
-        if (cause instanceof TransferEncodingNotAllowedException) {
-            return Problem.of(Reason.BAD_REQUEST, "Transfer-Encoding is only allowed in HTTP/1.1", null);
-        }
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        if (message.length() > 120) message = message.substring(0, 120) + "...";
-        return Problem.of(Reason.BAD_REQUEST, "malformed HTTP: " + message, null);
     }
 }

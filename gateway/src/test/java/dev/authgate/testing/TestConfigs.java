@@ -2,6 +2,8 @@ package dev.authgate.testing;
 
 import dev.authgate.config.AdminConfig;
 import dev.authgate.config.AuthConfig;
+import dev.authgate.config.ConfigException;
+import dev.authgate.config.ConfigLoader;
 import dev.authgate.config.ErrorsConfig;
 import dev.authgate.config.GatewayConfig;
 import dev.authgate.config.LimitsConfig;
@@ -10,7 +12,12 @@ import dev.authgate.config.RouteConfig;
 import dev.authgate.config.TlsConfig;
 import dev.authgate.config.UpstreamConfig;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +36,22 @@ public final class TestConfigs {
 
     public static Builder gateway() {
         return new Builder();
+    }
+
+    /**
+     * Writes {@code yaml} as {@code gateway.yaml} into {@code dir} and loads it with the real {@link ConfigLoader}
+     * (relative paths resolve against {@code dir}). Use {@code listen.address: 127.0.0.1:0}.
+     */
+    public static GatewayConfig load(Path dir, String yaml) {
+        try {
+            Path file = dir.resolve("gateway.yaml");
+            Files.writeString(file, yaml, StandardCharsets.UTF_8);
+            return ConfigLoader.load(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ConfigException e) {
+            throw new AssertionError("the test config does not load: " + e.getMessage(), e);
+        }
     }
 
     /** An exact-path route answered by the gateway with {@code respond: 204} after auth. */
