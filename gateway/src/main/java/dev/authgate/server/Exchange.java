@@ -16,6 +16,7 @@ import io.netty.handler.ssl.SslHandler;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * One request on its way through the gateway: what the access log needs, the buffered body, the route. Confined to
@@ -25,7 +26,7 @@ final class Exchange {
     final GatewayRuntime runtime;
     final Connection connection;
     final String requestId;
-    final Instant time = Instant.now();
+    final Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     final long startNanos = System.nanoTime();
     final HttpRequest head;            // null when no head arrived
     RequestTarget target;
