@@ -1,6 +1,7 @@
 package dev.authgate;
 
 import dev.authgate.cli.CheckCommand;
+import dev.authgate.cli.EchoCommand;
 import dev.authgate.cli.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 CheckCommand.class,
+                EchoCommand.class,
         })
 public final class Main {
 
