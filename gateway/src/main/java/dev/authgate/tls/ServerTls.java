@@ -1,0 +1,39 @@
+package dev.authgate.tls;
+
+import io.netty.handler.ssl.SslContext;
+
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A loaded, checked server TLS setup: the Netty context to hand to new connections plus what operations need to
+ * report about it. Immutable; a certificate reload builds a new instance and swaps it in, so handshakes already under
+ * way keep the context they started with.
+ *
+ * @param context  the server {@link SslContext}; call {@code context.newHandler(alloc)} per accepted channel
+ * @param leaf     the served (first) certificate of the chain; its {@link X509Certificate#getNotAfter()} is the
+ *                 expiry to report
+ * @param chain    the whole chain as read from the {@code cert} file, leaf first (never empty)
+ * @param provider {@code "OpenSSL"} (BoringSSL through netty-tcnative) or {@code "JDK"}
+ */
+public record ServerTls(SslContext context, X509Certificate leaf, List<X509Certificate> chain, String provider) {
+    public ServerTls {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(leaf, "leaf");
+        chain = List.copyOf(chain);
+        Objects.requireNonNull(provider, "provider");
+    }
+
+    /** When the served certificate expires: {@code leaf().getNotAfter()} as an {@link Instant}. */
+    public Instant notAfter() {
+        return leaf.getNotAfter().toInstant();
+    }
+
+    @Override
+    public String toString() {
+        return "ServerTls[provider=" + provider + ", subject=" + leaf.getSubjectX500Principal().getName()
+                + ", notAfter=" + notAfter() + "]";
+    }
+}
