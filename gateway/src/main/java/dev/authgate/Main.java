@@ -2,6 +2,7 @@ package dev.authgate;
 
 import dev.authgate.cli.CheckCommand;
 import dev.authgate.cli.EchoCommand;
+import dev.authgate.cli.HashPasswordCommand;
 import dev.authgate.cli.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 CheckCommand.class,
                 EchoCommand.class,
+                HashPasswordCommand.class,
         })
 public final class Main {
 

@@ -10,6 +10,11 @@ import java.util.concurrent.CompletionStage;
  * completes exceptionally only for a technical failure (the gateway answers 500). {@code authenticate} is called
  * on a Netty event loop and must not block: slow work (bcrypt, a remote key fetch) runs elsewhere and completes
  * the stage later. Never log or put a credential value in a detail.
+ *
+ * <p>A stage may complete on another thread (e.g. {@code authgate-bcrypt-N}); the caller hops back to its event loop
+ * before touching the channel. A stage that fails with a {@link java.util.concurrent.RejectedExecutionException}
+ * (possibly wrapped, see {@link HashingExecutors#isOverload}) means the hashing pool is saturated: answer 503,
+ * not 500.
  */
 public interface Authenticator {
 

@@ -1,0 +1,91 @@
+package dev.authgate.auth;
+
+import dev.authgate.http.Reason;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code any: [...]}: tries its schemes in the configured order; the first that accepts wins. When none does, the
+ * verdict is the rejection of the first scheme whose credential was present
+ * ({@link AuthResult.Rejected#credentialPresent}), else {@code credentials_missing}. Members run one after another,
+ * so a later (possibly slow, e.g. Basic) scheme runs only when the earlier ones rejected; a member that fails
+ * technically fails the whole stage.
+ */
+final class AnyAuthenticator implements Authenticator {
+    static final String SCHEME = "any";
+
+    private final List<Authenticator> members;
+    private final List<String> challenges;
+
+    AnyAuthenticator(List<Authenticator> members) {
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("any: at least one scheme is required");
+        }
+        this.members = List.copyOf(members);
+        List<String> all = new ArrayList<>();
+        for (Authenticator m : this.members) {
+            all.addAll(m.challenges());
+        }
+        this.challenges = List.copyOf(all);
+    }
+
+    @Override
+    public String scheme() {
+        return SCHEME;
+    }
+
+    /** The first member's challenge; {@link #challenges()} has all of them. */
+    @Override
+    public String challenge() {
+        return challenges.isEmpty() ? null : challenges.get(0);
+    }
+
+    @Override
+    public List<String> challenges() {
+        return challenges;
+    }
+
+    @Override
+    public CompletionStage<AuthResult> authenticate(AuthRequest request) {
+        return tryFrom(0, request, new ArrayList<>());
+    }
+
+    private CompletionStage<AuthResult> tryFrom(int index, AuthRequest request, List<AuthResult.Rejected> rejected) {
+        if (index == members.size()) {
+            return CompletableFuture.completedFuture(verdict(rejected));
+        }
+        return members.get(index).authenticate(request).thenCompose(result -> {
+            if (result instanceof AuthResult.Accepted) {
+                return CompletableFuture.completedFuture(result);
+            }
+            rejected.add((AuthResult.Rejected) result);
+            return tryFrom(index + 1, request, rejected);
+        });
+    }
+
+    private AuthResult verdict(List<AuthResult.Rejected> rejected) {
+        for (AuthResult.Rejected r : rejected) {
+            if (r.credentialPresent()) {
+                return r;
+            }
+        }
+        List<String> details = new ArrayList<>();
+        for (int i = 0; i < rejected.size(); i++) {
+            details.add(members.get(i).scheme() + ": " + rejected.get(i).detail());
+        }
+        return new AuthResult.Rejected(Reason.CREDENTIALS_MISSING,
+                "no credential for any accepted scheme (" + String.join("; ", details) + ")", false);
+    }
+
+    @Override
+    public String toString() {
+        List<String> schemes = new ArrayList<>();
+        for (Authenticator m : members) {
+            schemes.add(m.scheme());
+        }
+        return "AnyAuthenticator" + schemes;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.authgate.auth;
+
+import java.util.Locale;
+
+/**
+ * Finds whitespace that does not belong inside a credential: what a copy from a chat window, a PDF or a YAML
+ * file brings along (a tab, a non-breaking or zero-width space, a line break, or the two characters {@code \n}
+ * typed into a shell). Descriptions name the character, never the credential around it.
+ */
+final class HiddenWhitespace {
+    private HiddenWhitespace() {
+    }
+
+    /** True for any character that separates or pads words, visible or not (including the plain space). */
+    static boolean isSpaceLike(char c) {
+        switch (c) {
+            case '\u200B': // zero-width space
+            case '\u200C': // zero-width non-joiner
+            case '\u200D': // zero-width joiner
+            case '\u2060': // word joiner
+            case '\uFEFF': // byte order mark / zero-width no-break space
+            case '\u180E': // Mongolian vowel separator (a space before Unicode 6.3)
+                return true;
+            default:
+                return Character.isWhitespace(c) || Character.isSpaceChar(c);
+        }
+    }
+
+    /**
+     * The first hidden whitespace in {@code s}: a space-like character (see {@link #isSpaceLike}) or a literal
+     * backslash escape ({@code \n}, {@code \r}, {@code \t}); null when there is none.
+     *
+     * @return e.g. {@code "a zero-width space (U+200B)"} or {@code "a literal \n"}
+     */
+    static String find(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (isSpaceLike(c)) {
+                return describe(c);
+            }
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(i + 1);
+                if (n == 'n' || n == 'r' || n == 't') {
+                    return "a literal \\" + n;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** True when {@code s} consists of space-like characters only (or is empty). */
+    static boolean isBlank(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!isSpaceLike(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A human name for a space-like character, with its code point when it is invisible. */
+    static String describe(char c) {
+        switch (c) {
+            case ' ':
+                return "a space";
+            case '\t':
+                return "a tab";
+            case '\r':
+                return "a carriage return (CR)";
+            case '\n':
+                return "a line feed (LF)";
+            case '\u00A0':
+                return "a non-breaking space (U+00A0)";
+            case '\u200B':
+                return "a zero-width space (U+200B)";
+            case '\u200C':
+                return "a zero-width non-joiner (U+200C)";
+            case '\u200D':
+                return "a zero-width joiner (U+200D)";
+            case '\u2060':
+                return "a word joiner (U+2060)";
+            case '\uFEFF':
+                return "a zero-width no-break space / byte order mark (U+FEFF)";
+            default:
+                return "a Unicode space (" + codePoint(c) + ")";
+        }
+    }
+
+    private static String codePoint(char c) {
+        return String.format(Locale.ROOT, "U+%04X", (int) c);
+    }
+}
