@@ -4,6 +4,7 @@ import dev.authgate.cli.CheckCommand;
 import dev.authgate.cli.EchoCommand;
 import dev.authgate.cli.HashPasswordCommand;
 import dev.authgate.cli.RunCommand;
+import dev.authgate.cli.SignCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
                 CheckCommand.class,
                 EchoCommand.class,
                 HashPasswordCommand.class,
+                SignCommand.class,
         })
 public final class Main {
 

@@ -1,5 +1,6 @@
 package dev.authgate.auth;
 
+import dev.authgate.auth.hmac.HmacAuthenticator;
 import dev.authgate.config.AuthConfig;
 
 import java.util.ArrayList;
@@ -35,8 +36,9 @@ public final class Authenticators {
         if (config instanceof AuthConfig.Basic basic) {
             return new BasicAuthenticator(basic, support);
         }
-        // hmac: the HMAC authenticator is built here, e.g.
-        //   if (config instanceof AuthConfig.Hmac hmac) { return ...; }
+        if (config instanceof AuthConfig.Hmac hmac) {
+            return new HmacAuthenticator(hmac, support);
+        }
         if (config instanceof AuthConfig.Any any) {
             List<Authenticator> members = new ArrayList<>();
             for (AuthConfig member : any.schemes()) {

@@ -86,7 +86,11 @@ public sealed interface AuthConfig {
         public String scheme() { return "hmac"; }
     }
 
-    /** {@code replay: { key: id | signature, ttl: 10m, on_duplicate: reject | acknowledge }}. */
+    /**
+     * {@code replay: { key: id | signature, ttl: 10m, on_duplicate: reject | acknowledge }}.
+     *
+     * @param ttl how long a committed key is remembered; null when not written (the HMAC scheme picks its default)
+     */
     record ReplayConfig(String key, Duration ttl, String onDuplicate) {
         public ReplayConfig {
             key = key == null ? "id" : key;

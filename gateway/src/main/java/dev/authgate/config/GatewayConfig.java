@@ -1,6 +1,8 @@
 package dev.authgate.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,7 +38,8 @@ public record GatewayConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(errors, "errors");
-        upstreams = Map.copyOf(upstreams);
+        // LinkedHashMap keeps file order (Map.copyOf would not), as documented above
+        upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         routes = List.copyOf(routes);
         referencedFiles = referencedFiles == null ? Set.of() : Set.copyOf(referencedFiles);
     }

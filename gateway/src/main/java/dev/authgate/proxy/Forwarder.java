@@ -18,6 +18,17 @@ import java.util.concurrent.CompletionStage;
  *       nothing is written: the stage completes with {@code responseWritten=false} and a {@code failure} reason, and
  *       the caller answers 502/504 through its response factory.
  *   <li>The stage never completes exceptionally.
+ *   <li>{@link ForwardRequest#closeAfter()}: the forwarder only puts {@code Connection: close} on the response;
+ *       <em>the caller</em> closes the client connection after the stage completes (it owns the connection's
+ *       lifecycle and logs first). The forwarder closes the client connection itself only when the response cannot
+ *       end any other way: the upstream failed mid-response, a client write failed, or a chunked or unframed
+ *       upstream body had to be relayed to an HTTP/1.0 client (delimited by the close; the response says
+ *       {@code Connection: close}). For HTTP/1.1 clients an unframed upstream body is re-framed as chunked.
+ *   <li>{@link ForwardOutcome} after the head was written: {@code failure} is set when the upstream cut the
+ *       response ({@code reset}) or stalled mid-body for longer than {@code response_timeout} ({@code timeout});
+ *       when the client went away mid-response, {@code failure} is null and {@code detail} says so.
+ *       {@code upstreamNanos} runs from the request handed to the upstream connection (or, when no connection was
+ *       made, from the first connect attempt) to the last byte of the response or the failure.
  * </ul>
  */
 public interface Forwarder {

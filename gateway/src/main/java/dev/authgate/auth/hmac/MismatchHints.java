@@ -1,0 +1,143 @@
+package dev.authgate.auth.hmac;
+
+import io.netty.buffer.ByteBuf;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * After a mismatch, tries the common sender mistakes and names the one that fits: a body with a trailing newline
+ * added or removed, a secret with a trailing newline or spaces (on either side), the body signed alone instead of
+ * the scheme's payload. (Hex sent where base64 is expected, and millisecond timestamps, are recognised earlier
+ * without hashing, in the malformed and out-of-window details.)
+ *
+ * <p>Bounded: only bodies up to {@link #MAX_BODY} bytes, and only while the {@link HintBudget} has tokens. Each
+ * attempt costs one MAC per secret; a hint never contains a secret, only its index.
+ */
+final class MismatchHints {
+    static final int MAX_BODY = 64 * 1024;
+    private static final byte[] LF = {'\n'};
+
+    private final HmacScheme scheme;
+    private final HintBudget budget;
+    private final Clock clock;
+
+    MismatchHints(HmacScheme scheme, HintBudget budget, Clock clock) {
+        this.scheme = scheme;
+        this.budget = budget;
+        this.clock = clock;
+    }
+
+    /** The hint that explains the mismatch, or null (none fits, body too large, or the budget is spent). */
+    String find(Delivery d, List<byte[]> received) {
+        ByteBuf body = d.body();
+        if (body.readableBytes() > MAX_BODY || !budget.tryAcquire(clock.millis())) {
+            return null;
+        }
+        try {
+            return search(d, received);
+        } catch (GeneralSecurityException e) {
+            return null;
+        }
+    }
+
+    private String search(Delivery d, List<byte[]> received) throws GeneralSecurityException {
+        ByteBuf body = d.body();
+        List<byte[]> keys = scheme.keys();
+        if (scheme.payload().hashesRawBody()) {
+            for (byte[] key : keys) {
+                if (matches(key, d, body, LF, received)) {
+                    return "the signature matches the body with a trailing newline: the sender signed a newline"
+                            + " that it did not send";
+                }
+            }
+            int trailing = trailingNewline(body);
+            if (trailing > 0) {
+                ByteBuf shorter = body.slice(body.readerIndex(), body.readableBytes() - trailing);
+                for (byte[] key : keys) {
+                    if (matches(key, d, shorter, null, received)) {
+                        return "the signature matches the body without its trailing newline: a newline was added"
+                                + " after signing (by the sender's client or a proxy)";
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] key = keys.get(i);
+            String n = "secret #" + (i + 1);
+            if (matches(concat(key, "\n"), d, body, null, received)
+                    || matches(concat(key, "\r\n"), d, body, null, received)) {
+                return "the signature matches " + n + " with a trailing newline: the sender's copy of the secret ends"
+                        + " with a newline";
+            }
+            if (matches(concat(key, " "), d, body, null, received)) {
+                return "the signature matches " + n + " with a trailing space: the sender's copy of the secret ends"
+                        + " with whitespace";
+            }
+            int end = key.length;
+            while (end > 0 && (key[end - 1] == ' ' || key[end - 1] == '\t' || key[end - 1] == '\n'
+                    || key[end - 1] == '\r')) {
+                end--;
+            }
+            if (end > 0 && end < key.length && matches(Arrays.copyOf(key, end), d, body, null, received)) {
+                return "the signature matches " + n + " without its trailing whitespace: the configured secret ends"
+                        + " with whitespace (check the file or variable it comes from)";
+            }
+        }
+        if (scheme.payload() instanceof PayloadTemplate t && !t.describe().equals("{body}")) {
+            PayloadTemplate bodyOnly = PayloadTemplate.compile("{body}", null);
+            for (byte[] key : keys) {
+                Mac mac = mac(key);
+                bodyOnly.feed(mac, d, body, null);
+                if (anyEqual(mac.doFinal(), received)) {
+                    return "the signature matches the body alone: the sender must sign " + t.describe();
+                }
+            }
+        }
+        return null;
+    }
+
+    private boolean matches(byte[] key, Delivery d, ByteBuf body, byte[] suffix, List<byte[]> received)
+            throws GeneralSecurityException {
+        Mac mac = mac(key);
+        scheme.payload().feed(mac, d, body, suffix);
+        return anyEqual(mac.doFinal(), received);
+    }
+
+    private Mac mac(byte[] key) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance(scheme.algorithm().jcaName());
+        mac.init(new SecretKeySpec(key, scheme.algorithm().jcaName()));
+        return mac;
+    }
+
+    private static boolean anyEqual(byte[] computed, List<byte[]> received) {
+        boolean any = false;
+        for (byte[] r : received) {
+            any |= MessageDigest.isEqual(computed, r);
+        }
+        return any;
+    }
+
+    private static byte[] concat(byte[] key, String suffix) {
+        byte[] s = suffix.getBytes(StandardCharsets.US_ASCII);
+        byte[] out = Arrays.copyOf(key, key.length + s.length);
+        System.arraycopy(s, 0, out, key.length, s.length);
+        return out;
+    }
+
+    /** 2 for a trailing CRLF, 1 for LF, else 0. */
+    private static int trailingNewline(ByteBuf body) {
+        int n = body.readableBytes();
+        int end = body.writerIndex();
+        if (n >= 1 && body.getByte(end - 1) == '\n') {
+            return n >= 2 && body.getByte(end - 2) == '\r' ? 2 : 1;
+        }
+        return 0;
+    }
+}

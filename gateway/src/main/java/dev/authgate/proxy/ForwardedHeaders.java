@@ -1,0 +1,180 @@
+package dev.authgate.proxy;
+
+import dev.authgate.auth.AuthResult;
+import dev.authgate.config.UpstreamConfig;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+
+import java.util.List;
+
+/**
+ * The one place where messages are rewritten on their way through the gateway (PRODUCT.md §3).
+ *
+ * <p>Request, in this order: hop-by-hop headers and {@code Expect} removed; with {@code hide_credentials} the
+ * credential headers removed; client-sent {@code X-Auth-Scheme}/{@code X-Auth-Identity} replaced by the gateway's;
+ * {@code Via: 1.1 <name>} appended; {@code X-Request-Id} set; {@code X-Forwarded-For} appended;
+ * {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} (the client's {@code Host}) overwritten; {@code Host} set to
+ * the upstream's authority (nginx's {@code proxy_set_header Host $proxy_host} default: the upstream sees the name
+ * it is reached by, and the original is in {@code X-Forwarded-Host}); the body framed with {@code Content-Length};
+ * request-target = the upstream url's path + the client's raw path and query, byte for byte.
+ *
+ * <p>Response: hop-by-hop headers removed except chunked framing; {@code Via} appended; {@code X-Request-Id} set.
+ */
+final class ForwardedHeaders {
+
+    static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    static final AsciiString X_AUTH_SCHEME = AsciiString.cached("x-auth-scheme");
+    static final AsciiString X_AUTH_IDENTITY = AsciiString.cached("x-auth-identity");
+
+    private ForwardedHeaders() {
+    }
+
+    /** Rewrites {@code fr.request()} in place for the upstream and returns it. */
+    static FullHttpRequest rewriteRequest(ForwardRequest fr) {
+        FullHttpRequest request = fr.request();
+        HttpHeaders h = request.headers();
+        // Read before stripping: "Connection: host" must not lose the client's Host for X-Forwarded-Host.
+        String clientHost = h.get(HttpHeaderNames.HOST);
+        boolean hadBodyFraming = h.contains(HttpHeaderNames.CONTENT_LENGTH)
+                || h.contains(HttpHeaderNames.TRANSFER_ENCODING);
+
+        HopByHopHeaders.strip(h, false);
+        // We buffered the whole body already; a 100 Continue from the upstream would be meaningless.
+        h.remove(HttpHeaderNames.EXPECT);
+
+        AuthResult.Accepted auth = fr.auth();
+        if (fr.hideCredentials() && auth != null) {
+            for (String name : auth.credentialHeaders()) h.remove(name);
+        }
+        // Never trust these from the client: only the gateway vouches for who authenticated.
+        h.remove(X_AUTH_SCHEME);
+        h.remove(X_AUTH_IDENTITY);
+        h.set(X_AUTH_SCHEME, auth == null ? "none" : auth.scheme());
+        if (auth != null && auth.identity() != null) h.set(X_AUTH_IDENTITY, auth.identity());
+
+        h.set(HttpHeaderNames.VIA, appendList(h.getAll(HttpHeaderNames.VIA), via(fr.gatewayName())));
+        h.set(X_REQUEST_ID, fr.requestId());
+        h.set(X_FORWARDED_FOR, appendList(h.getAll(X_FORWARDED_FOR), fr.clientIp()));
+        h.set(X_FORWARDED_PROTO, fr.proto());
+        if (clientHost != null) {
+            h.set(X_FORWARDED_HOST, clientHost);
+        } else {
+            h.remove(X_FORWARDED_HOST);
+        }
+        h.set(HttpHeaderNames.HOST, hostHeader(fr.upstream()));
+
+        int length = request.content().readableBytes();
+        if (length > 0 || hadBodyFraming) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, length);
+        } else {
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        }
+        request.setUri(requestTarget(fr.upstream().basePath(), request.uri()));
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        return request;
+    }
+
+    /**
+     * Rewrites an upstream response head in place for the client.
+     *
+     * @param bodyless      the response can have no body (HEAD request, 1xx, 204, 304)
+     * @param clientVersion the version of the client's request
+     * @param closeAfter    the client connection closes after this response
+     * @return true when the body is delimited by closing the connection (a chunked or unframed upstream body for an
+     *         HTTP/1.0 client): the caller must close the client connection after the last byte
+     */
+    static boolean rewriteResponse(HttpResponse response, String requestId, String gatewayName, boolean bodyless,
+                                   HttpVersion clientVersion, boolean closeAfter) {
+        HttpHeaders h = response.headers();
+        boolean chunked = HttpUtil.isTransferEncodingChunked(response);
+        boolean http10 = clientVersion.majorVersion() == 1 && clientVersion.minorVersion() == 0;
+        HopByHopHeaders.strip(h, true);
+        // Netty decoded the upstream's chunks; the client-side encoder re-chunks when this header says chunked.
+        // Any other transfer coding belongs to the upstream hop.
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        if (chunked) h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        boolean closeDelimited = false;
+        if (bodyless) {
+            // A HEAD answer mirrors the GET's headers; 204/304 have none of this framing to honour.
+            if (chunked && !http10) h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        } else if (chunked || !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            // A chunked or close-delimited upstream body goes out chunked, which keeps the client connection
+            // alive, except to an HTTP/1.0 client: it has no chunked coding, so the close ends the body.
+            if (http10) {
+                closeDelimited = true;
+            } else {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        h.set(HttpHeaderNames.VIA, appendList(h.getAll(HttpHeaderNames.VIA), via(gatewayName)));
+        h.set(X_REQUEST_ID, requestId);
+        if (closeAfter || closeDelimited) h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        return closeDelimited;
+    }
+
+    /** {@code Host} for the upstream: its host, with the port when the url names one. */
+    static String hostHeader(UpstreamConfig upstream) {
+        // Built from host and port, never from the authority: a url's user-info must not travel.
+        int port = upstream.url().getPort();
+        return port == -1 ? upstream.host() : upstream.host() + ":" + port;
+    }
+
+    /**
+     * The request-target sent upstream: {@code basePath} followed by the client's path and query, unchanged.
+     * An absolute-form target ({@code http://host/p?q}) contributes its path and query; {@code *} stays {@code *}
+     * when there is no base path.
+     */
+    static String requestTarget(String basePath, String rawUri) {
+        String originForm;
+        if (rawUri.startsWith("/")) {
+            originForm = rawUri;
+        } else if ("*".equals(rawUri)) {
+            return basePath.isEmpty() ? "*" : basePath;
+        } else {
+            int scheme = rawUri.indexOf("://");
+            int from = scheme < 0 ? 0 : scheme + 3;
+            int slash = indexOfAny(rawUri, from);
+            if (slash < 0) {
+                originForm = "/";
+            } else if (rawUri.charAt(slash) == '?') {
+                originForm = "/" + rawUri.substring(slash);
+            } else {
+                originForm = rawUri.substring(slash);
+            }
+        }
+        return basePath + originForm;
+    }
+
+    static String via(String gatewayName) {
+        return "1.1 " + gatewayName;
+    }
+
+    private static String appendList(List<String> existing, String value) {
+        if (existing.isEmpty()) return value;
+        StringBuilder sb = new StringBuilder();
+        for (String v : existing) {
+            String t = v.trim();
+            if (t.isEmpty()) continue;
+            sb.append(t).append(", ");
+        }
+        return sb.append(value).toString();
+    }
+
+    private static int indexOfAny(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '/' || c == '?') return i;
+        }
+        return -1;
+    }
+}
