@@ -1,12 +1,14 @@
 package dev.authgate.server;
 
 import dev.authgate.config.LimitsConfig;
+import dev.authgate.observe.Metrics;
 import dev.authgate.tls.ServerTls;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,9 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     @Override
     protected void initChannel(SocketChannel ch) {
         channels.add(ch);
+        Metrics metrics = server.metrics();
+        metrics.connectionOpened();
+        ch.closeFuture().addListener(f -> metrics.connectionClosed());
         LimitsConfig limits = server.runtime().limits();
         ChannelPipeline p = ch.pipeline();
         addTls(p, ch);
@@ -39,7 +44,9 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     private void addTls(ChannelPipeline p, SocketChannel ch) {
         ServerTls tls = server.tls();
         if (tls != null) {
-            p.addLast(PipelineNames.TLS, tls.context().newHandler(ch.alloc()));
+            SslHandler ssl = tls.context().newHandler(ch.alloc());
+            p.addLast(PipelineNames.TLS_OBSERVER, new TlsHandshakeObserver(ssl, server.metrics()));
+            p.addLast(PipelineNames.TLS, ssl);
         }
     }
 
