@@ -1,5 +1,6 @@
 package dev.authgate.server;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.Authenticator;
 import dev.authgate.auth.Authenticators;
@@ -14,9 +15,11 @@ import dev.authgate.limits.TrustedProxies;
 import dev.authgate.route.Route;
 import dev.authgate.route.Router;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Everything derived from one {@link GatewayConfig} that the request path needs: the router with one authenticator
@@ -93,9 +96,19 @@ public final class GatewayRuntime {
                 && failures.equals(previous.config.limits().authFailures())) {
             throttle = previous.throttle;
         } else {
-            throttle = new AuthFailureThrottle(failures);
+            throttle = new AuthFailureThrottle(failures, ticker(support.clock()),
+                    AuthFailureThrottle.DEFAULT_MAX_ENTRIES);
         }
         return new GatewayRuntime(config, new Router(routes), throttle);
+    }
+
+    /**
+     * The throttle's time source: the monotonic system ticker on the system clock (a wall clock may step back), else
+     * the given clock's millis (tests move a clock instead of sleeping through a window).
+     */
+    private static Ticker ticker(Clock clock) {
+        if (clock.equals(Clock.systemUTC())) return Ticker.systemTicker();
+        return () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     }
 
     public GatewayConfig config() {
