@@ -1,9 +1,9 @@
 # authgate: multi-stage build, non-root runtime.
 #
 #   docker build -t authgate .
-#   docker run --rm -p 8443:8443 \
-#     -v "$PWD/deploy:/etc/authgate:ro" -v "$PWD/certs:/etc/authgate/certs:ro" \
-#     -e DEMO_BEARER_TOKEN=... authgate
+#   docker run --rm -p 127.0.0.1:8443:8443 --user "$(id -u):$(id -g)" \
+#     -v "$PWD/config/examples/docker.yaml:/etc/authgate/gateway.yaml:ro" -v "$PWD/certs:/etc/authgate/certs:ro" \
+#     -e DEMO_BEARER_TOKEN=... -e DEMO_GITHUB_SECRET=... authgate
 #
 # The image holds no config and no certificate: mount them (README "Docker").
 
@@ -37,7 +37,8 @@ VOLUME ["/etc/authgate", "/etc/authgate/certs"]
 
 USER 10001:10001
 WORKDIR /opt/authgate
-# 8443: the gateway (listen.address must be 0.0.0.0:8443 in a container); 9901: the admin listener (coming, issue 4).
+# 8443: the gateway (listen.address must be 0.0.0.0:8443 in a container); 9901: the admin listener (coming, issue 4,
+# with a HEALTHCHECK on /healthz).
 EXPOSE 8443 9901
 
 # The jar is the entrypoint and `run --config /etc/authgate/gateway.yaml` the default command, so the other commands
