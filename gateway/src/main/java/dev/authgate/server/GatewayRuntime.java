@@ -1,0 +1,97 @@
+package dev.authgate.server;
+
+import dev.authgate.auth.AuthSupport;
+import dev.authgate.auth.Authenticator;
+import dev.authgate.auth.Authenticators;
+import dev.authgate.config.GatewayConfig;
+import dev.authgate.config.LimitsConfig;
+import dev.authgate.config.RouteConfig;
+import dev.authgate.config.UpstreamConfig;
+import dev.authgate.http.Responses;
+import dev.authgate.route.Route;
+import dev.authgate.route.Router;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything derived from one {@link GatewayConfig} that the request path needs: the router with one authenticator
+ * per route, the resolved upstreams, the limits, the gateway name and the response factory. Immutable; the server
+ * holds the current one behind an {@code AtomicReference}, each request takes a snapshot when its head arrives and
+ * finishes on it, so a reload swaps the whole set at once while in-flight requests finish on the old one.
+ *
+ * <p>TLS material is not part of it: {@code authgate explain} builds a runtime offline without loading certificates.
+ */
+public final class GatewayRuntime {
+    private final GatewayConfig config;
+    private final Router router;
+    private final RequestGate gate;
+    private final Responses responses;
+
+    private GatewayRuntime(GatewayConfig config, Router router) {
+        this.config = config;
+        this.router = router;
+        this.gate = new RequestGate(router, config.limits());
+        this.responses = new Responses(config.name(), config.errors().exposeReason());
+    }
+
+    /**
+     * Builds the runtime: one {@link Authenticator} per route via {@link Authenticators#create}.
+     *
+     * @throws IllegalArgumentException when a route names an unknown upstream or its auth cannot be built (the
+     *                                  loader normally refuses such a config first); the message starts with
+     *                                  {@code routes[N]} of the offending route
+     */
+    public static GatewayRuntime create(GatewayConfig config, AuthSupport support) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(support, "support");
+        List<Route> routes = new ArrayList<>(config.routes().size());
+        for (int i = 0; i < config.routes().size(); i++) {
+            RouteConfig rc = config.routes().get(i);
+            UpstreamConfig upstream = null;
+            if (rc.upstream() != null) {
+                upstream = config.upstreams().get(rc.upstream());
+                if (upstream == null) {
+                    throw new IllegalArgumentException("routes[" + i + "].upstream: unknown upstream '"
+                            + rc.upstream() + "' (known: " + String.join(", ", config.upstreams().keySet()) + ")");
+                }
+            }
+            Authenticator authenticator;
+            try {
+                authenticator = Authenticators.create(rc.auth(), support);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("routes[" + i + "].auth: " + e.getMessage(), e);
+            }
+            routes.add(new Route(rc, authenticator, upstream));
+        }
+        return new GatewayRuntime(config, new Router(routes));
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /** {@code gateway.name}. */
+    public String name() {
+        return config.name();
+    }
+
+    public LimitsConfig limits() {
+        return config.limits();
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    /** The route → method → size → credentials decisions, usable without a channel. */
+    public RequestGate gate() {
+        return gate;
+    }
+
+    /** The factory for gateway-made responses under this config's name and {@code errors.expose_reason}. */
+    public Responses responses() {
+        return responses;
+    }
+}

@@ -1,0 +1,221 @@
+package dev.authgate.server;
+
+import dev.authgate.auth.AuthSupport;
+import dev.authgate.auth.HashingExecutors;
+import dev.authgate.config.GatewayConfig;
+import dev.authgate.proxy.Forwarder;
+import dev.authgate.replay.ReplayStore;
+import dev.authgate.tls.ServerTls;
+import dev.authgate.tls.SslContexts;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The client-facing listener. Construct it with a validated config, the proxy's {@link Forwarder} and a
+ * {@link ReplayStore}; {@link #start()} binds ({@code listen.port: 0} binds an ephemeral port, read it with
+ * {@link #port()}); {@link #stop(Duration)} drains: it stops accepting, closes idle kept-alive connections, lets
+ * in-flight requests finish up to the drain timeout, then closes what is left.
+ *
+ * <p>Everything derived from the config lives in one {@link GatewayRuntime} behind an atomic reference
+ * ({@link #reload} swaps it; each request finishes on the runtime it started with). The listen address and TLS
+ * context are fixed at construction.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    /** The default drain timeout of {@link #stop()}. */
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+
+    private final GatewayConfig initialConfig;
+    private final AuthSupport authSupport;
+    private final ExecutorService hashing;
+    private final ServerContext context;
+    private final ChannelGroup channels = new DefaultChannelGroup("authgate-clients", GlobalEventExecutor.INSTANCE);
+    private EventLoopGroup acceptGroup;
+    private EventLoopGroup ioGroup;
+    private Channel listener;
+    private boolean stopped;
+
+    /** A server on the system clock. */
+    public GatewayServer(GatewayConfig config, Forwarder forwarder, ReplayStore replayStore) {
+        this(config, forwarder, replayStore, Clock.systemUTC());
+    }
+
+    /**
+     * Builds the runtime (one authenticator per route) and, when {@code listen.tls} is set, the TLS context. Binds
+     * nothing yet.
+     *
+     * @throws IllegalArgumentException when the config cannot be served (an authenticator or the TLS context cannot
+     *                                  be built); the message names the key
+     */
+    public GatewayServer(GatewayConfig config, Forwarder forwarder, ReplayStore replayStore, Clock clock) {
+        this.initialConfig = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(forwarder, "forwarder");
+        Objects.requireNonNull(replayStore, "replayStore");
+        this.hashing = HashingExecutors.bcrypt();
+        this.authSupport = new AuthSupport(hashing, clock);
+        GatewayRuntime runtime;
+        ServerTls tls;
+        try {
+            runtime = GatewayRuntime.create(config, authSupport);
+            tls = config.listen().tls() == null ? null : SslContexts.load(config.listen().tls());
+        } catch (RuntimeException e) {
+            hashing.shutdownNow();
+            throw e;
+        }
+        this.context = new ServerContext(new AtomicReference<>(runtime), forwarder, replayStore,
+                new AtomicReference<>(tls), new AtomicBoolean());
+    }
+
+    /**
+     * Binds the listener.
+     *
+     * @throws IllegalStateException when the address cannot be bound (in use, not local); the message names it
+     */
+    public synchronized GatewayServer start() {
+        if (listener != null || stopped) throw new IllegalStateException("start: already started or stopped");
+        acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("authgate-accept"),
+                NioIoHandler.newFactory());
+        ioGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("authgate-io"),
+                NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(acceptGroup, ioGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new GatewayChannelInitializer(context, channels));
+        String host = initialConfig.listen().host();
+        int port = initialConfig.listen().port();
+        ChannelFuture bound = b.bind(host, port).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            shutdownGroups();
+            hashing.shutdownNow();
+            stopped = true;
+            Throwable cause = bound.cause();
+            throw new IllegalStateException("listen.address: cannot bind " + host + ":" + port + ": "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
+        }
+        listener = bound.channel();
+        return this;
+    }
+
+    /** The bound port (the ephemeral one when the config says 0). */
+    public int port() {
+        return address().getPort();
+    }
+
+    /** The bound address. */
+    public InetSocketAddress address() {
+        if (listener == null) throw new IllegalStateException("not started");
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** The runtime new requests are decided with. */
+    public GatewayRuntime runtime() {
+        return context.runtime();
+    }
+
+    /** {@code OpenSSL} or {@code JDK} for a TLS listener, null for plain HTTP. */
+    public String tlsProvider() {
+        ServerTls tls = context.tls();
+        return tls == null ? null : tls.provider();
+    }
+
+    /** The TLS setup new connections get (certificate, expiry, provider), or null for plain HTTP. */
+    public ServerTls tls() {
+        return context.tls();
+    }
+
+    /** Whether {@link #stop} has begun. */
+    public boolean isDraining() {
+        return context.draining();
+    }
+
+    /** Client connections currently open. */
+    public int openConnections() {
+        return channels.size();
+    }
+
+    /**
+     * Swaps in a runtime built from {@code next}: new requests use it, requests in flight finish on the old one.
+     * The listen address and TLS settings of {@code next} are not applied.
+     *
+     * @throws IllegalArgumentException when {@code next} cannot be served; the old runtime stays
+     */
+    public GatewayRuntime reload(GatewayConfig next) {
+        GatewayRuntime runtime = GatewayRuntime.create(next, authSupport);
+        context.runtimeRef().set(runtime);
+        return runtime;
+    }
+
+    /** {@link #stop(Duration)} with {@link #DEFAULT_DRAIN}. */
+    public void stop() {
+        stop(DEFAULT_DRAIN);
+    }
+
+    /**
+     * Stops accepting, closes idle connections, waits up to {@code drain} for in-flight requests (kept-alive
+     * connections are closed after their current response; a new request on one gets 503 {@code shutting_down}),
+     * then closes everything and releases the threads. Idempotent.
+     */
+    public void stop(Duration drain) {
+        synchronized (this) {
+            if (stopped) return;
+            stopped = true;
+        }
+        context.drainingFlag().set(true);
+        if (listener != null) listener.close().syncUninterruptibly();
+        for (Channel ch : channels) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(RequestHandler.DRAIN));
+        }
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (!channels.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!channels.isEmpty()) {
+            LOG.warn("drain timeout ({} ms): closing {} connection(s) with requests in flight", drain.toMillis(),
+                    channels.size());
+        }
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        shutdownGroups();
+        hashing.shutdown();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void shutdownGroups() {
+        if (acceptGroup != null) acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (ioGroup != null) ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (acceptGroup != null) acceptGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (ioGroup != null) ioGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}
