@@ -22,8 +22,10 @@ final class Bodies {
     }
 
     /**
-     * {@code bytes} in a buffer of the given layout: {@code direct} is one pooled direct buffer; {@code composite} is a
-     * pooled {@link CompositeByteBuf} of {@value #PIECE}-byte pooled direct pieces, as the server buffers a body.
+     * {@code bytes} in a buffer of the given layout: {@code direct} is one pooled direct buffer, as the server holds a
+     * body with a Content-Length today (it copies the codec's chunks into one buffer of that size); {@code composite}
+     * is a pooled {@link CompositeByteBuf} of {@value #PIECE}-byte pooled direct pieces, the chunks as the codec hands
+     * them over (the layout a zero-copy body would have).
      * The caller releases it.
      */
     static ByteBuf buffer(String layout, byte[] bytes, ByteBufAllocator alloc) {

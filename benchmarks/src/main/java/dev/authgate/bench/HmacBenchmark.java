@@ -51,7 +51,7 @@ public class HmacBenchmark {
     @Param({"65536", "1048576"})
     public int size;
 
-    /** {@code direct}: one pooled direct buffer; {@code composite}: 16 KiB pooled direct pieces. */
+    /** {@code direct}: one pooled direct buffer (the server's layout); {@code composite}: 16 KiB direct pieces. */
     @Param({"direct", "composite"})
     public String buffer;
 
