@@ -1,6 +1,7 @@
 package dev.authgate;
 
 import dev.authgate.cli.CheckCommand;
+import dev.authgate.cli.ExplainCommand;
 import dev.authgate.cli.HashPasswordCommand;
 import dev.authgate.cli.RunCommand;
 import dev.authgate.cli.SignCommand;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
                 CheckCommand.class,
                 HashPasswordCommand.class,
                 SignCommand.class,
+                ExplainCommand.class,
         })
 public final class Main {
 
