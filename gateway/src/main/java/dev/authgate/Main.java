@@ -1,6 +1,7 @@
 package dev.authgate;
 
 import dev.authgate.cli.CheckCommand;
+import dev.authgate.cli.EchoCommand;
 import dev.authgate.cli.ExplainCommand;
 import dev.authgate.cli.HashPasswordCommand;
 import dev.authgate.cli.RunCommand;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 CheckCommand.class,
+                EchoCommand.class,
                 HashPasswordCommand.class,
                 SignCommand.class,
                 ExplainCommand.class,
