@@ -55,11 +55,15 @@ public final class ExplainCommand implements Callable<Integer> {
     static final int REJECT = 1;
     static final int USAGE = 2;
 
-    @Option(names = "--config", description = "config file (default: ${DEFAULT-VALUE})", defaultValue = "config/gateway.yaml")
+    @Option(names = "--config", paramLabel = "FILE", description = "config file (default: ${DEFAULT-VALUE})",
+            defaultValue = "config/gateway.yaml")
     Path config;
 
-    @Option(names = "--request", required = true, description = "the captured request: request line, headers, an"
-            + " empty line, the body (CRLF or LF line ends)")
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
+
+    @Option(names = "--request", required = true, paramLabel = "FILE", description = "the captured request: request"
+            + " line, headers, an empty line, the body (CRLF or LF line ends)")
     Path request;
 
     @Option(names = "--now", paramLabel = "UNIX_SECONDS", description = "judge signed timestamps as of this time"

@@ -212,12 +212,14 @@ class ExplainCommandTest {
 
     @Test
     void namesTheRouteAndWhatItExpectsAndSaysReplayIsNotCheckedOffline() {
-        Run r = explain("POST /webhooks/github HTTP/1.1\nHost: x\nStripe-Signature: t=1,v1=ab\nContent-Length: 2\n\n{}");
+        Run r = explain("POST /webhooks/github HTTP/1.1\nHost: x\nStripe-Signature: t=1,v1=ab\nContent-Length: 2\n"
+                + "\n{}");
         assertEquals("github (= /webhooks/github, methods POST, auth hmac:github, upstream app)", r.field("route"));
         assertEquals("X-Hub-Signature-256 header is missing", r.field("detail"));
         assertTrue(r.out.contains("the route expects X-Hub-Signature-256: sha256=<hex> (preset github, HMAC-SHA256"
                 + " over {body})"), r.out);
-        assertTrue(r.out.contains("the request carries Stripe-Signature, the signature header of preset stripe"), r.out);
+        assertTrue(r.out.contains("the request carries Stripe-Signature, the signature header of preset stripe"),
+                r.out);
         assertTrue(r.out.contains("note:     replay not checked offline (replay: key id, on_duplicate reject)"), r.out);
     }
 

@@ -35,7 +35,8 @@ record SignedDelivery(String target, List<Map.Entry<String, String>> headers, by
     /** The secret a test names {@code seed} for {@code preset}: {@code whsec_<base64>} where the preset needs it. */
     static String secret(String preset, String seed) {
         return preset.equals("standard-webhooks") || preset.equals("svix")
-                ? "whsec_" + Base64.getEncoder().encodeToString((seed + "-key-material").getBytes(StandardCharsets.UTF_8))
+                ? "whsec_" + Base64.getEncoder().encodeToString(
+                        (seed + "-key-material").getBytes(StandardCharsets.UTF_8))
                 : seed + "-" + preset;
     }
 

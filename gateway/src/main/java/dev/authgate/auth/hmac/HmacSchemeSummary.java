@@ -88,7 +88,10 @@ public record HmacSchemeSummary(String name, List<String> signatureHeaders, Stri
         return null;
     }
 
-    /** The presets whose signature header is {@code header} (case-insensitive), e.g. github and meta for {@code X-Hub-Signature-256}. */
+    /**
+     * The presets whose signature header is {@code header} (case-insensitive), e.g. github and meta for
+     * {@code X-Hub-Signature-256}.
+     */
     public static List<String> presetsSigningIn(String header) {
         List<String> out = new ArrayList<>();
         for (String name : HmacSchemes.presetNames()) {
