@@ -87,7 +87,14 @@ class ExplainCommandTest {
                     match: { path: /health, methods: [GET] }
                     upstream: app
                     auth: none
-                """.formatted(TOKEN, KEY, hash, GITHUB_SECRET, SLACK_SECRET));
+                  - name: partners
+                    match: { path_prefix: /partners/ }
+                    upstream: app
+                    auth:
+                      any:
+                        - bearer: { tokens: [ { id: ci-bot, value: "%s" } ] }
+                        - api_key: { header: X-Partner-Key, keys: [ { id: partner, value: "%s" } ] }
+                """.formatted(TOKEN, KEY, hash, GITHUB_SECRET, SLACK_SECRET, TOKEN, KEY));
     }
 
     record Run(int code, String out, String err) {
@@ -291,6 +298,27 @@ class ExplainCommandTest {
                 + "X-Hub-Signature-256: " + githubSignature(body) + "\nContent-Length: " + body.length + "\n\n", body));
         assertEquals(0, github.code, github.out);
         assertEquals("hmac github (secret #1 of 1 matched)", github.field("identity"));
+        assertTrue(github.out.contains("note:     replay not checked offline"), github.out);
+    }
+
+    @Test
+    void judgesAnAnyRouteByItsSchemesInOrder() {
+        Run key = explain("POST /partners/orders HTTP/1.1\nHost: x\nX-Partner-Key: " + KEY
+                + "\nContent-Length: 0\n\n");
+        assertEquals(0, key.code, key.out);
+        assertEquals("api_key partner (api key matched (1 configured key))", key.field("identity"));
+        assertTrue(key.field("route").contains("auth any(bearer,api_key)"), key.out);
+
+        Run none = explain("GET /partners/orders HTTP/1.1\nHost: x\n\n");
+        assertEquals(1, none.code);
+        assertTrue(none.field("reason").startsWith("credentials_missing"), none.out);
+        assertTrue(none.out.contains("the route expects Authorization: Bearer <token> (tokens: ci-bot)"), none.out);
+        assertTrue(none.out.contains("the route expects X-Partner-Key: <key> (keys: partner)"), none.out);
+
+        Run wrong = explain("GET /partners/orders HTTP/1.1\nHost: x\nX-Partner-Key: not-a-key\n\n");
+        assertTrue(wrong.field("reason").startsWith("credentials_invalid"), wrong.out);
+        assertTrue(wrong.out.contains("the key sent in X-Partner-Key has fingerprint "
+                + dev.authgate.config.Secret.fingerprint("not-a-key")), wrong.out);
     }
 
     @Test
@@ -353,7 +381,8 @@ class ExplainCommandTest {
     void listsTheRoutesForA404AndTheLargestHeadersForA431() {
         Run nf = explain("GET /webhook/github HTTP/1.1\nHost: x\n\n");
         assertEquals("none", nf.field("route"));
-        assertTrue(nf.out.contains("  github  = /webhooks/github  POST     hmac:github  app"), nf.out);
+        assertTrue(nf.out.lines().anyMatch(l -> l.matches(" {12}github +=  ?/webhooks/github +POST +hmac:github +app")),
+                nf.out);
         Run big = explain("GET /health HTTP/1.1\nHost: x\nCookie: " + "c".repeat(3000) + "\nX-A: 1\n\n");
         assertTrue(big.out.contains("largest headers: Cookie (3008 bytes), Host (7 bytes), X-A (6 bytes)"), big.out);
         assertEquals("request headers exceed limits.max_header_bytes (2048 bytes)", big.field("detail"));
