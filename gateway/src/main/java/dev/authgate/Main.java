@@ -2,6 +2,7 @@ package dev.authgate;
 
 import dev.authgate.cli.CheckCommand;
 import dev.authgate.cli.EchoCommand;
+import dev.authgate.cli.ExplainCommand;
 import dev.authgate.cli.HashPasswordCommand;
 import dev.authgate.cli.RunCommand;
 import dev.authgate.cli.SignCommand;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
                 EchoCommand.class,
                 HashPasswordCommand.class,
                 SignCommand.class,
+                ExplainCommand.class,
         })
 public final class Main {
 
