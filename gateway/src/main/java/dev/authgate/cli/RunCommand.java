@@ -25,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
  * the address cannot be bound, 2 on a usage error; otherwise runs until the JVM is asked to stop (SIGTERM, Ctrl-C),
  * then drains and exits.
  */
-@Command(name = "run", description = "Start the gateway.")
+@Command(mixinStandardHelpOptions = true, name = "run", description = "Start the gateway.")
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("authgate");
     /** Replay keys remembered at most (committed and in flight); the store evicts the oldest past it. */
