@@ -1,9 +1,9 @@
 # authgate: multi-stage build, non-root runtime.
 #
 #   docker build -t authgate .
-#   docker run --rm -p 8443:8443 \
-#     -v "$PWD/deploy:/etc/authgate:ro" -v "$PWD/certs:/etc/authgate/certs:ro" \
-#     -e DEMO_BEARER_TOKEN=... authgate
+#   docker run --rm -p 127.0.0.1:8443:8443 --user "$(id -u):$(id -g)" \
+#     -v "$PWD/config/examples/docker.yaml:/etc/authgate/gateway.yaml:ro" -v "$PWD/certs:/etc/authgate/certs:ro" \
+#     -e DEMO_BEARER_TOKEN=... -e DEMO_GITHUB_SECRET=... authgate
 #
 # The image holds no config and no certificate: mount them (README "Docker").
 
@@ -38,8 +38,8 @@ VOLUME ["/etc/authgate", "/etc/authgate/certs"]
 USER 10001:10001
 WORKDIR /opt/authgate
 # 8443: the gateway (listen.address must be 0.0.0.0:8443 in a container); 9901: the admin listener (/healthz, /readyz,
-# /metrics; admin.address defaults to 127.0.0.1:9901, reachable only inside the container: set 0.0.0.0:9901 to scrape
-# /metrics from outside).
+# /metrics; the default admin.address 127.0.0.1:9901 is reachable only inside the container: config/examples/docker.yaml
+# sets 0.0.0.0:9901 so that /metrics can be scraped from outside).
 EXPOSE 8443 9901
 
 # `authgate health` asks the admin listener and exits 0 on a 200: the JRE image needs no curl. A small JVM (~0.4 s of

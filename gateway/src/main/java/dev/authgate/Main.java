@@ -2,6 +2,7 @@ package dev.authgate;
 
 import dev.authgate.cli.CheckCommand;
 import dev.authgate.cli.EchoCommand;
+import dev.authgate.cli.ExplainCommand;
 import dev.authgate.cli.HashPasswordCommand;
 import dev.authgate.cli.HealthCommand;
 import dev.authgate.cli.RunCommand;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
                 HashPasswordCommand.class,
                 HealthCommand.class,
                 SignCommand.class,
+                ExplainCommand.class,
         })
 public final class Main {
 

@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  * 2 on a usage error. For the Dockerfile's {@code HEALTHCHECK}: the JRE image needs no curl. Prints nothing on success
  * and one line on standard error otherwise. Uses the JDK's HTTP client, no redirects.
  */
-@Command(name = "health", description = "Check an admin endpoint (for HEALTHCHECK): exit 0 on 200, else 1.")
+@Command(mixinStandardHelpOptions = true, name = "health", description = "Check an admin endpoint (for HEALTHCHECK): exit 0 on 200, else 1.")
 public final class HealthCommand implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "http://127.0.0.1:9901/healthz",
             description = "what to ask (default: ${DEFAULT-VALUE}); /readyz for readiness")

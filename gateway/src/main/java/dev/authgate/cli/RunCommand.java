@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * meanwhile on a kept-alive connection gets 503 {@code shutting_down}) and exits 0. A second signal during the drain
  * exits 1 at once.
  */
-@Command(name = "run", description = "Start the gateway.")
+@Command(mixinStandardHelpOptions = true, name = "run", description = "Start the gateway.")
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("authgate");
     /** Replay keys remembered at most (committed and in flight); the store evicts the oldest past it. */
