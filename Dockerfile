@@ -15,10 +15,12 @@ WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 COPY gateway/pom.xml gateway/pom.xml
-RUN ./mvnw -B -ntp -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
+# The reactor lists every module, so the benchmarks POM must be present; only the gateway is built (-pl gateway -am).
+COPY benchmarks/pom.xml benchmarks/pom.xml
+RUN ./mvnw -B -ntp -q -pl gateway -am org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
 
 COPY gateway/src/ gateway/src/
-RUN ./mvnw -B -ntp -DskipTests package
+RUN ./mvnw -B -ntp -pl gateway -am -DskipTests package
 
 # --- runtime ------------------------------------------------------------------------------------------------------
 FROM eclipse-temurin:17-jre

@@ -79,11 +79,15 @@ final class ExchangeFlow {
         }
         AuthResult.Accepted accepted = (AuthResult.Accepted) result;
         ex.accepted(accepted);
-        AuthResult.ReplayKey key = accepted.replayKey();
-        if (key == null) {
+        AuthResult.ReplayKey byScheme = accepted.replayKey();
+        if (byScheme == null) {
             proceed(ex, accepted, null);
             return;
         }
+        // Namespaced by route: two routes of one preset (different secrets, different senders) must not share keys,
+        // or one route's sender could pre-claim the other's unsigned delivery ids.
+        AuthResult.ReplayKey key = new AuthResult.ReplayKey(route.name() + "|" + byScheme.key(), byScheme.ttl(),
+                byScheme.acknowledge());
         CompletionStage<ReplayStore.Claim> claim;
         try {
             claim = server.replayStore().claim(key.key(), claimTtl(route));
