@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
@@ -81,11 +82,17 @@ public final class RequestGate {
         }
     }
 
-    /**
-     * Decides from the request line and headers: head size, framing, target, route, method, declared size. A
-     * chunked body over {@code max_body} is refused later, by the reader, as it grows.
-     */
+    /** {@link #decideHead(HttpVersion, String, String, HttpHeaders)} for an HTTP/1.1 request. */
     public HeadDecision decideHead(String method, String uri, HttpHeaders headers) {
+        return decideHead(HttpVersion.HTTP_1_1, method, uri, headers);
+    }
+
+    /**
+     * Decides from the request line and headers: head size, framing, version and {@code Host} ({@link HostRules}),
+     * target, route, method, declared size. A chunked body over {@code max_body} is refused later, by the reader,
+     * as it grows.
+     */
+    public HeadDecision decideHead(HttpVersion version, String method, String uri, HttpHeaders headers) {
         RequestTarget target = RequestTarget.parse(uri);
         long headBytes = headBytes(method, uri, headers);
         if (headBytes > limits.maxHeaderBytes()) {
@@ -93,6 +100,7 @@ public final class RequestGate {
                     + " bytes exceeds limits.max_header_bytes (" + limits.maxHeaderBytes() + " bytes)", target, null);
         }
         String framing = framingProblem(headers);
+        if (framing == null) framing = HostRules.problem(version, uri, headers);
         if (framing != null) return refused(Reason.BAD_REQUEST, framing, target, null);
         if (!target.ok()) return refused(Reason.BAD_REQUEST, target.problem(), target, null);
 

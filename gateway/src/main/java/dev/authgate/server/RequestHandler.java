@@ -141,8 +141,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                     true, hasBody);
             return;
         }
-        RequestGate.HeadDecision decision = ex.runtime.gate().decideHead(req.method().name(), req.uri(),
-                req.headers());
+        RequestGate.HeadDecision decision = ex.runtime.gate().decideHead(req.protocolVersion(),
+                req.method().name(), req.uri(), req.headers());
         ex.target = decision.target();
         if (decision instanceof RequestGate.Refused) {
             RequestGate.Refused refused = (RequestGate.Refused) decision;

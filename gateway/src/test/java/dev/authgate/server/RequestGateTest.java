@@ -31,8 +31,9 @@ class RequestGateTest {
     private static final RequestGate GATE = GatewayRuntime.create(CONFIG,
             new AuthSupport(Runnable::run, Clock.systemUTC())).gate();
 
+    /** {@code Host: localhost} (HTTP/1.1 needs one) and the given headers. */
     private static HttpHeaders headers(String... nameValues) {
-        HttpHeaders h = new DefaultHttpHeaders();
+        HttpHeaders h = new DefaultHttpHeaders().add("Host", "localhost");
         for (int i = 0; i < nameValues.length; i += 2) h.add(nameValues[i], nameValues[i + 1]);
         return h;
     }
