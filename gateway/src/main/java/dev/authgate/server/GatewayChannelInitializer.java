@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
@@ -50,7 +49,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     }
 
     private static void addHttpCodec(ChannelPipeline p, LimitsConfig limits) {
-        p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(RequestGate.decoderConfig(limits)));
+        p.addLast(PipelineNames.HTTP_CODEC, new GatewayHttpCodec(RequestGate.decoderConfig(limits)));
     }
 
     private static void addIdleTimeout(ChannelPipeline p, LimitsConfig limits) {

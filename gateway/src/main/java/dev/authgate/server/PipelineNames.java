@@ -6,7 +6,8 @@ package dev.authgate.server;
  * <pre>
  *   bytes ─▶ tls?         SslHandler (only when listen.tls is set)
  *         ─▶ headTimeout  HeaderTimeoutHandler: first byte of a request → end of its head (408)
- *         ─▶ httpCodec    HttpServerCodec: line and headers capped at max_header_bytes (431), strict framing (400)
+ *         ─▶ httpCodec    GatewayHttpCodec: line and headers capped at max_header_bytes (431), strict framing
+ *                         and no obs-fold (400)
  *         ─▶ idle         IdleStateHandler: idle_timeout for kept-alive connections and stalled bodies
  *         ─▶ request      RequestHandler: one request at a time (reads only while it wants a head or body);
  *                         gate (route, method, size), body, auth, replay, forward or answer, log

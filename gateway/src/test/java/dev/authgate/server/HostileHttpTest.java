@@ -134,6 +134,46 @@ class HostileHttpTest {
         assertRefused(post(headers) + "5\r\nhello\r\n0\r\n\r\n");
     }
 
+    @Test
+    void refusesTransferEncodingFoldedOntoAContinuationLine() {
+        assertRefused(post("Transfer-Encoding:\n chunked\n") + "5\r\nhello\r\n0\r\n\r\n");
+    }
+
+    // ---- header syntax --------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "X-Folded: a\n b\n",
+            "X-Folded: a\n\tb\n",
+            "X-Folded: a\n  \n",
+    })
+    void refusesObsFoldContinuationLines(String headers) {
+        assertRefused(post(headers + "Content-Length: 0\n"));
+    }
+
+    @Test
+    void refusesAFoldedHeaderInASecondPipelinedRequestAfterAnsweringTheFirst() {
+        int before = backend.requestCount();
+        try (RawHttp c = gw.connect()) {
+            c.send(crlf("GET /hook/1 HTTP/1.1\nHost: localhost\n\nGET /hook/2 HTTP/1.1\nHost: localhost\n"
+                    + "X-A: 1\n Transfer-Encoding: chunked\n\n"));
+            assertEquals(200, c.read().status());
+            RawHttp.Response second = c.read();
+            assertEquals(400, second.status());
+            assertTrue(((String) second.json().get("detail")).contains("obs-fold"), second.bodyText());
+            assertTrue(c.isClosedByPeer());
+        }
+        assertEquals(before + 1, backend.requestCount());
+    }
+
+    @Test
+    void forwardsABodyWhoseLinesStartWithWhitespace() {
+        String json = "{\r\n  \"a\": 1,\r\n\t\"b\": 2\r\n}\r\n";
+        RawHttp.Response r = gw.send(post("Content-Length: " + json.length() + "\n") + json);
+        assertEquals(200, r.status());
+        assertEquals(json, backend.takeRequest().bodyText());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "X-Nul: a\u0000b\n",
