@@ -258,10 +258,21 @@ public final class RequestGate {
 
     /**
      * Ambiguous framing (request smuggling): Content-Length together with Transfer-Encoding, a transfer coding
-     * other than a single {@code chunked}, several or unreadable Content-Length values. The server's codec already
+     * other than a single {@code chunked}, several or unreadable Content-Length values, a header named like one of
+     * them with {@code _} for {@code -}. The server's codec already
      * refuses these; this repeats the rules for offline judging.
      */
     private static String framingProblem(HttpHeaders headers) {
+        for (String name : headers.names()) {
+            // CGI-style upstreams (and some proxies) read '_' as '-': Transfer_Encoding would frame the body there.
+            if (name.indexOf('_') >= 0) {
+                String dashed = name.replace('_', '-');
+                if (HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(dashed)
+                        || HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(dashed)) {
+                    return "header " + name + " looks like " + dashed;
+                }
+            }
+        }
         List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         List<String> cl = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
         if (!te.isEmpty() && !cl.isEmpty()) return "both Content-Length and Transfer-Encoding";

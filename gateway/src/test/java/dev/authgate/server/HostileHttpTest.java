@@ -129,6 +129,7 @@ class HostileHttpTest {
             " Transfer-Encoding: chunked\n",
             "Transfer-Encoding: \u000bchunked\n",
             "Transfer-Encoding: \"chunked\"\n",
+            "Transfer_Encoding: chunked\n",
     })
     void refusesObfuscatedTransferEncoding(String headers) {
         assertRefused(post(headers) + "5\r\nhello\r\n0\r\n\r\n");
