@@ -325,6 +325,19 @@ class HostileHttpTest {
     }
 
     @Test
+    void aClientCannotForgeTheIdentityHeadersWithUnderscoreLookAlikes() {
+        RawHttp.Response r = gw.send(crlf("GET /hook/x HTTP/1.1\nHost: localhost\nX-Auth-Identity: admin\n"
+                + "X_Auth_Identity: admin\nX_Auth_Scheme: basic\nProxy: http://evil.example:3128\n\n"));
+        assertEquals(200, r.status());
+        TestBackend.Recorded seen = backend.takeRequest();
+        assertEquals("none", seen.header("X-Auth-Scheme"));
+        assertNull(seen.header("X-Auth-Identity"));
+        assertNull(seen.header("X_Auth_Identity"));
+        assertNull(seen.header("X_Auth_Scheme"));
+        assertNull(seen.header("Proxy"));
+    }
+
+    @Test
     void answersPipelinedRequestsInOrderAndStopsAtTheFirstMalformedOne() {
         int before = backend.requestCount();
         try (RawHttp c = gw.connect()) {
