@@ -1,6 +1,8 @@
 package dev.authgate;
 
 import dev.authgate.cli.CheckCommand;
+import dev.authgate.cli.EchoCommand;
+import dev.authgate.cli.ExplainCommand;
 import dev.authgate.cli.HashPasswordCommand;
 import dev.authgate.cli.RunCommand;
 import dev.authgate.cli.SignCommand;
@@ -13,8 +15,10 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 CheckCommand.class,
+                EchoCommand.class,
                 HashPasswordCommand.class,
                 SignCommand.class,
+                ExplainCommand.class,
         })
 public final class Main {
 

@@ -35,6 +35,9 @@ public final class SignCommand implements Callable<Integer> {
     @Option(names = "--config", description = "config file (default: ${DEFAULT-VALUE})", defaultValue = "config/gateway.yaml")
     Path config;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
+
     @Option(names = "--route", required = true, description = "the route's name")
     String route;
 

@@ -49,8 +49,19 @@ public final class TestBackend implements AutoCloseable {
             "{\"method\":\"" + r.method() + "\",\"uri\":\"" + r.uri() + "\"}");
     private final Channel channel;
 
-    private TestBackend() {
-        channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+    private TestBackend(int port) {
+        Channel bound;
+        try {
+            bound = bind(port);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        channel = bound;
+    }
+
+    private Channel bind(int port) {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -60,11 +71,19 @@ public final class TestBackend implements AutoCloseable {
                                 new Handler(id));
                     }
                 })
-                .bind("127.0.0.1", 0).syncUninterruptibly().channel();
+                .bind("127.0.0.1", port).syncUninterruptibly().channel();
     }
 
     public static TestBackend start() {
-        return new TestBackend();
+        return new TestBackend(0);
+    }
+
+    /**
+     * A backend on a given port: to bring an upstream back on the port it had (start one, record {@link #port()},
+     * close it, then start again on that port). Fails if something else took the port meanwhile.
+     */
+    public static TestBackend start(int port) {
+        return new TestBackend(port);
     }
 
     public int port() {

@@ -1,0 +1,132 @@
+# shellcheck shell=bash
+# The demo's settings and its curl cases, shared by scripts/run (prints them) and scripts/demo-smoke (runs and
+# checks them), so that what the README shows, what run prints and what CI checks cannot drift apart.
+# Sourced from the repo root; defines variables and functions only.
+
+# Ports: the defaults are those of config/gateway.yaml; other values make scripts/run write a copy of it.
+AUTHGATE_DEMO_PORT="${AUTHGATE_DEMO_PORT:-8443}"
+AUTHGATE_ECHO_PORT="${AUTHGATE_ECHO_PORT:-3000}"
+AUTHGATE_ADMIN_PORT="${AUTHGATE_ADMIN_PORT:-9901}"
+DEMO_URL="https://localhost:${AUTHGATE_DEMO_PORT}"
+DEMO_JAR="gateway/target/authgate.jar"
+
+# Demo secrets, read by config/gateway.yaml through ${env:...}. Public demo values: the demo listens on loopback.
+# Set any of them before scripts/run to use your own.
+DEMO_DEFAULT_BEARER_TOKEN="demo-token-ci-bot-7f3a91"
+DEMO_DEFAULT_API_KEY="demo-key-billing-5c2e08"
+DEMO_DEFAULT_GITHUB_SECRET="demo-github-webhook-secret"
+export DEMO_BEARER_TOKEN="${DEMO_BEARER_TOKEN:-$DEMO_DEFAULT_BEARER_TOKEN}"
+export DEMO_API_KEY="${DEMO_API_KEY:-$DEMO_DEFAULT_API_KEY}"
+export DEMO_GITHUB_SECRET="${DEMO_GITHUB_SECRET:-$DEMO_DEFAULT_GITHUB_SECRET}"
+# Fixed: config/gateway.yaml holds its bcrypt hash (cost 10), not the password.
+DEMO_ALICE_PASSWORD="alice-demo-password"
+DEMO_GITHUB_BODY="config/examples/github-push.json"
+
+# True when every value is the default, i.e. the printed curl lines are exactly the README's.
+demo_uses_defaults() {
+  [[ $AUTHGATE_DEMO_PORT == 8443 && $DEMO_BEARER_TOKEN == "$DEMO_DEFAULT_BEARER_TOKEN"
+     && $DEMO_API_KEY == "$DEMO_DEFAULT_API_KEY" && $DEMO_GITHUB_SECRET == "$DEMO_DEFAULT_GITHUB_SECRET" ]]
+}
+
+# The config the demo runs: config/gateway.yaml as it is, or, with other ports, a copy with the ports replaced
+# (written under gateway/target/, with the certificate paths made absolute). Prints its path.
+demo_config() {
+  if [[ $AUTHGATE_DEMO_PORT == 8443 && $AUTHGATE_ECHO_PORT == 3000 && $AUTHGATE_ADMIN_PORT == 9901 ]]; then
+    echo "config/gateway.yaml"
+    return
+  fi
+  local out="gateway/target/demo/gateway.yaml" root
+  root="$(pwd)"
+  for needle in "address: 127.0.0.1:8443" "url: http://127.0.0.1:3000" "address: 127.0.0.1:9901" "../certs/"; do
+    if ! grep -qF -- "$needle" config/gateway.yaml; then
+      echo "cannot override ports: config/gateway.yaml no longer contains '$needle'" >&2
+      return 1
+    fi
+  done
+  mkdir -p "$(dirname "$out")"
+  sed -e "s#address: 127.0.0.1:8443#address: 127.0.0.1:${AUTHGATE_DEMO_PORT}#" \
+      -e "s#url: http://127.0.0.1:3000#url: http://127.0.0.1:${AUTHGATE_ECHO_PORT}#" \
+      -e "s#address: 127.0.0.1:9901#address: 127.0.0.1:${AUTHGATE_ADMIN_PORT}#" \
+      -e "s#\.\./certs/#${root}/certs/#g" \
+      config/gateway.yaml > "$out"
+  echo "$out"
+}
+
+# The X-Hub-Signature-256 value for the demo body, as `authgate sign` prints it. Empty if sign fails.
+demo_sign_github() {
+  local config=$1
+  java -jar "$DEMO_JAR" sign --config "$config" --route github --body "$DEMO_GITHUB_BODY" 2>/dev/null \
+    | tr -d '\r' | sed -n 's/^[Xx]-[Hh]ub-[Ss]ignature-256:[[:space:]]*//p' | head -n 1 || true
+}
+
+# The same value computed independently with openssl (what GitHub does: HMAC-SHA256 of the raw body, hex).
+demo_openssl_github() {
+  printf 'sha256=%s\n' "$(openssl dgst -sha256 -hmac "$DEMO_GITHUB_SECRET" < "$DEMO_GITHUB_BODY" | awk '{print $NF}')"
+}
+
+# Prints its arguments as one shell line, quoting only the words that need it.
+demo_quote() {
+  local out="" a
+  for a in "$@"; do
+    if [[ $a =~ ^[A-Za-z0-9_./:=@,+%-]+$ ]]; then
+      out+=" $a"
+    else
+      out+=" '${a//\'/\'\\\'\'}'"
+    fi
+  done
+  printf '%s\n' "${out# }"
+}
+
+# The options every demo curl line starts with.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+DEMO_CURL=(curl -i --cacert certs/ca.crt)
+
+# The cases, in the README's order. Each is:
+#   demo_case STATUS EXPECT SOURCE TITLE CURL-ARGS...
+# STATUS  the HTTP status
+# EXPECT  for a gateway rejection its reason code; for a forwarded request SCHEME/IDENTITY as the upstream sees them
+#         in X-Auth-Scheme/X-Auth-Identity (- for no identity); - otherwise
+# SOURCE  gateway (Server: authgate) or upstream (Via: 1.1 authgate-demo, no Server: authgate)
+# The caller defines demo_case; DEMO_GITHUB_SIGNATURE must be set.
+demo_cases() {
+  local u=$DEMO_URL tok=$DEMO_BEARER_TOKEN key=$DEMO_API_KEY sig=$DEMO_GITHUB_SIGNATURE
+  demo_case 200 none/- upstream "an open route (auth: none)" \
+    "$u/health"
+  demo_case 200 bearer/ci-bot upstream "a valid bearer token; the upstream (authgate echo) shows what it received" \
+    -H "Authorization: Bearer $tok" "$u/api/orders"
+  demo_case 401 credentials_missing gateway "no credential at all" \
+    "$u/api/orders"
+  demo_case 401 bearer_prefix_missing gateway "the token without the word Bearer" \
+    -H "Authorization: $tok" "$u/api/orders"
+  demo_case 401 scheme_mismatch gateway "Basic credentials where Bearer is expected" \
+    -u "alice:$DEMO_ALICE_PASSWORD" "$u/api/orders"
+  demo_case 401 credentials_invalid gateway "a token the route does not know" \
+    -H "Authorization: Bearer not-a-known-token" "$u/api/orders"
+  demo_case 401 credentials_whitespace gateway "two spaces after Bearer (a copy-paste accident)" \
+    -H "Authorization: Bearer  $tok" "$u/api/orders"
+  demo_case 200 api_key/billing upstream "a valid API key in X-API-Key" \
+    -H "X-API-Key: $key" "$u/reports"
+  demo_case 401 credentials_in_wrong_header gateway "the right API key in the wrong header" \
+    -H "Authorization: Bearer $key" "$u/reports"
+  demo_case 200 basic/alice upstream "Basic with alice's password (hide_credentials: Authorization is not forwarded)" \
+    -u "alice:$DEMO_ALICE_PASSWORD" "$u/admin/users"
+  demo_case 401 credentials_invalid gateway "Basic with a wrong password (it never says whether the user exists)" \
+    -u "alice:wrong-password" "$u/admin/users"
+  demo_case 200 hmac/github upstream "a GitHub delivery signed with the demo secret (the header authgate sign prints)" \
+    -H "X-Hub-Signature-256: $sig" -H "X-GitHub-Event: push" -H "Content-Type: application/json" \
+    --data-binary "@$DEMO_GITHUB_BODY" "$u/webhooks/github"
+  demo_case 401 signature_mismatch gateway "the same signature over a changed body" \
+    -H "X-Hub-Signature-256: $sig" -H "X-GitHub-Event: push" -H "Content-Type: application/json" \
+    --data-binary '{"ref":"refs/heads/evil"}' "$u/webhooks/github"
+  demo_case 401 signature_missing gateway "an unsigned delivery" \
+    -H "X-GitHub-Event: push" -H "Content-Type: application/json" \
+    --data-binary "@$DEMO_GITHUB_BODY" "$u/webhooks/github"
+  demo_case 200 api_key/partner upstream "an any: route (bearer or API key), here with the API key" \
+    -H "X-API-Key: $key" "$u/partners/orders"
+  demo_case 204 - gateway "an auth-only check route: the gateway answers 204 itself" \
+    -H "Authorization: Bearer $tok" "$u/auth/check"
+  demo_case 404 route_not_found gateway "no route for this path (webhook, not webhooks)" \
+    "$u/webhook/github"
+  demo_case 405 method_not_allowed gateway "the route exists, the method does not (Allow: POST)" \
+    "$u/webhooks/github"
+}
