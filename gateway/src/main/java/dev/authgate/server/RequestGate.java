@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
 
 /**
  * The gateway's decisions about a request, in the order of PRODUCT.md §2 — route (404), method (405), size (413),
@@ -37,6 +38,8 @@ import java.util.concurrent.ExecutionException;
 public final class RequestGate {
     /** Bytes per body chunk handed up by the codec; the body is copied into one buffer anyway. */
     private static final int MAX_CHUNK_SIZE = 16 * 1024;
+    /** A quoted name with whitespace in it: keeps what comes before the whitespace. */
+    private static final Pattern QUOTED_NAME_TAIL = Pattern.compile("'([^'\\s]*)\\s[^']*'");
     private final Router router;
     private final LimitsConfig limits;
 
@@ -156,11 +159,24 @@ public final class RequestGate {
         if (cause instanceof TransferEncodingNotAllowedException) {
             return Problem.of(Reason.BAD_REQUEST, "Transfer-Encoding is only allowed in HTTP/1.1", null);
         }
-        // Netty's messages name the rule broken (and character codes), never header values.
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        if (message.length() > 120) message = message.substring(0, 120) + "...";
-        return Problem.of(Reason.BAD_REQUEST, "malformed HTTP: " + message, null);
+        return Problem.of(Reason.BAD_REQUEST, "malformed HTTP: " + describe(cause), null);
     }
+
+    /**
+     * Netty's message names the rule broken, but some quote what broke it: {@code Content-Length value is not a
+     * number: <value>}, {@code ... of header '<name with a space and more>'}. A client's header value (a token typed
+     * into the wrong header) must reach neither the response nor the access log, so the message is cut at its first
+     * {@code ": "} and a quoted header name at its first whitespace (found by RequestHeadFuzzTest).
+     */
+    static String describe(Throwable cause) {
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        int quote = message.indexOf(": ");
+        if (quote > 0) message = message.substring(0, quote);
+        message = QUOTED_NAME_TAIL.matcher(message).replaceAll("'$1...'");
+        if (message.length() > 120) message = message.substring(0, 120) + "...";
+        return message;
+    }
+
 
     /** The problem for a chunked body that grew past {@code max_body} while it was read. */
     public Problem bodyTooLarge(Route route, long bytesSoFar) {

@@ -134,4 +134,17 @@ class RequestGateTest {
         assertEquals("the none authenticator failed (IllegalStateException)", broken.detail());
         assertEquals(List.of(), broken.challenges());
     }
+
+    /** Found by RequestHeadFuzzTest: Netty quotes a bad Content-Length value, which may be a misplaced credential. */
+    @Test
+    void aDecoderFailureNeverQuotesAHeaderValue() {
+        Problem cl = RequestGate.decoderFailure(new IllegalArgumentException(
+                "Content-Length value is not a number: tok-s3cr3t"), CONFIG.limits());
+        assertEquals("malformed HTTP: Content-Length value is not a number", cl.detail());
+        Problem name = RequestGate.decoderFailure(new IllegalArgumentException("a header name can only contain "
+                + "\"token\" characters, but found invalid character 0x20 at index 6 of header 'Bearer tok-s3cr3t'."),
+                CONFIG.limits());
+        assertEquals("malformed HTTP: a header name can only contain \"token\" characters, but found invalid character "
+                + "0x20 at index 6 of header 'Bearer...'.", name.detail());
+    }
 }
