@@ -3,12 +3,12 @@ package dev.authgate.cli;
 import dev.authgate.config.LimitsConfig;
 import dev.authgate.http.Problem;
 import dev.authgate.server.RequestGate;
+import dev.authgate.server.StrictRequestDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -151,7 +151,7 @@ final class CapturedRequest implements AutoCloseable {
 
     private static CapturedRequest decode(byte[] request, LimitsConfig limits, List<String> notes, boolean lf,
                                           List<String> rawLines) {
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpRequestDecoder(RequestGate.decoderConfig(limits)));
+        EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(RequestGate.decoderConfig(limits)));
         ByteBuf body = Unpooled.buffer();
         HttpRequest head = null;
         Problem headFailure = null;

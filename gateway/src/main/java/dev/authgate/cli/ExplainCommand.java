@@ -130,7 +130,8 @@ public final class ExplainCommand implements Callable<Integer> {
         if (head == null) throw new CapturedRequest.Unusable("no complete request head in the capture");
         RequestGate gate = runtime.gate();
         String method = head.method().name();
-        RequestGate.HeadDecision decision = gate.decideHead(method, head.uri(), head.headers());
+        RequestGate.HeadDecision decision = gate.decideHead(head.protocolVersion(), method, head.uri(),
+                head.headers());
         if (decision instanceof RequestGate.Refused r) return new RequestGate.Verdict(r.route(), r.problem(), null);
         Route route = ((RequestGate.Admitted) decision).route();
         if (c.bodyFailure() != null) {

@@ -280,7 +280,7 @@ public final class ConfigLoader {
         LimitsConfig d = LimitsConfig.defaults();
         if (n == null) return d;
         ConfigMap m = n.map("max_body", "max_header_bytes", "header_timeout", "idle_timeout", "auth_failures",
-                "trusted_proxies");
+                "trusted_proxies", "body_timeout", "max_connections", "max_requests_per_connection");
         long maxBody = m.get("max_body") == null ? d.maxBody() : m.get("max_body").size();
         int maxHeaderBytes = d.maxHeaderBytes();
         ConfigNode mh = m.get("max_header_bytes");
@@ -313,7 +313,11 @@ public final class ConfigLoader {
         }
         try {
             return new LimitsConfig(maxBody, maxHeaderBytes, m.duration("header_timeout", d.headerTimeout()),
-                    m.duration("idle_timeout", d.idleTimeout()), authFailures, trusted);
+                    m.duration("idle_timeout", d.idleTimeout()), authFailures, trusted,
+                    m.duration("body_timeout", d.bodyTimeout()),
+                    m.get("max_connections") == null ? d.maxConnections() : m.get("max_connections").integer(),
+                    m.get("max_requests_per_connection") == null ? d.maxRequestsPerConnection()
+                            : m.get("max_requests_per_connection").integer());
         } catch (IllegalArgumentException e) {
             throw m.wrap(e);
         }

@@ -1,6 +1,7 @@
 package dev.authgate.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -111,14 +112,25 @@ final class SecretResolver {
         }
     }
 
-    /** Reads a file the config names; errors name the file, never its content. */
+    /**
+     * Reads a file the config names; errors name the file, never its content. Only a regular file (or a symlink to
+     * one, as Kubernetes mounts secrets) is read, and never more than {@code maxBytes}: {@code /dev/zero} or a FIFO
+     * would otherwise exhaust memory or block the load (their size reads as 0).
+     */
     static byte[] readSmallFile(ConfigNode node, Path file, int maxBytes, String expected) throws ConfigException {
         try {
             if (Files.isDirectory(file)) throw node.error(file + " is a directory, expected a file");
-            if (Files.size(file) > maxBytes) {
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw node.error(file + " is not a regular file (a device, pipe or socket); expected " + expected);
+            }
+            byte[] content;
+            try (InputStream in = Files.newInputStream(file)) {
+                content = in.readNBytes(maxBytes + 1);
+            }
+            if (content.length > maxBytes) {
                 throw node.error("file " + file + " is larger than " + Sizes.format(maxBytes) + "; expected " + expected);
             }
-            return Files.readAllBytes(file);
+            return content;
         } catch (NoSuchFileException e) {
             throw node.error("file " + file + " not found");
         } catch (AccessDeniedException e) {

@@ -41,7 +41,8 @@ public enum Reason {
     METHOD_NOT_ALLOWED(405, "the route matches, the method does not",
             "Use a method listed in the Allow header."),
     REQUEST_TIMEOUT(408, "head or body did not arrive in time",
-            "The client sent too slowly; check the client and network, or raise limits.header_timeout."),
+            "The client sent too slowly; check the client and network, or raise limits.header_timeout (head) or "
+                    + "limits.body_timeout (body)."),
     BODY_TOO_LARGE(413, "over limits.max_body",
             "Send a smaller body or raise limits.max_body."),
     HEADERS_TOO_LARGE(431, "over limits.max_header_bytes",

@@ -11,13 +11,15 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The one place where messages are rewritten on their way through the gateway (PRODUCT.md §3).
  *
  * <p>Request, in this order: hop-by-hop headers and {@code Expect} removed; with {@code hide_credentials} the
- * credential headers removed; client-sent {@code X-Auth-Scheme}/{@code X-Auth-Identity} replaced by the gateway's;
+ * credential headers removed; client-sent {@code X-Auth-Scheme}/{@code X-Auth-Identity} replaced by the gateway's,
+ * their {@code _} look-alikes ({@code X_Auth_Identity}) and {@code Proxy} (httpoxy) removed;
  * {@code Via: 1.1 <name>} appended; {@code X-Request-Id} set; {@code X-Forwarded-For} appended;
  * {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} (the client's {@code Host}) overwritten; {@code Host} set to
  * the upstream's authority (nginx's {@code proxy_set_header Host $proxy_host} default: the upstream sees the name
@@ -35,7 +37,32 @@ final class ForwardedHeaders {
     static final AsciiString X_AUTH_SCHEME = AsciiString.cached("x-auth-scheme");
     static final AsciiString X_AUTH_IDENTITY = AsciiString.cached("x-auth-identity");
 
+    static final AsciiString PROXY = AsciiString.cached("proxy");
+    /**
+     * Headers the gateway sets or vouches for. CGI, WSGI and Rack upstreams map {@code X_Auth_Identity} and
+     * {@code X-Auth-Identity} to the same variable ({@code HTTP_X_AUTH_IDENTITY}), so a client-sent name that matches
+     * one of these with {@code _} for {@code -} is removed too.
+     */
+    private static final List<AsciiString> GUARDED = List.of(X_AUTH_SCHEME, X_AUTH_IDENTITY, X_REQUEST_ID,
+            X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, HttpHeaderNames.PROXY_AUTHORIZATION,
+            HttpHeaderNames.KEEP_ALIVE);
+
     private ForwardedHeaders() {
+    }
+
+    private static void removeLookAlikes(HttpHeaders h) {
+        List<String> doomed = null;
+        for (String name : h.names()) {
+            if (name.indexOf('_') < 0) continue;
+            String dashed = name.replace('_', '-');
+            for (AsciiString guarded : GUARDED) {
+                if (guarded.contentEqualsIgnoreCase(dashed)) {
+                    if (doomed == null) doomed = new ArrayList<>(2);
+                    doomed.add(name);
+                }
+            }
+        }
+        if (doomed != null) doomed.forEach(h::remove);
     }
 
     /** Rewrites {@code fr.request()} in place for the upstream and returns it. */
@@ -58,6 +85,9 @@ final class ForwardedHeaders {
         // Never trust these from the client: only the gateway vouches for who authenticated.
         h.remove(X_AUTH_SCHEME);
         h.remove(X_AUTH_IDENTITY);
+        removeLookAlikes(h);
+        // httpoxy: a CGI upstream would take "Proxy:" for its HTTP_PROXY setting.
+        h.remove(PROXY);
         h.set(X_AUTH_SCHEME, auth == null ? "none" : auth.scheme());
         if (auth != null && auth.identity() != null) h.set(X_AUTH_IDENTITY, auth.identity());
 

@@ -76,8 +76,9 @@ public record RequestTarget(String rawPath, String rawQuery, String matchPath, S
             if (segment.indexOf('%') < 0) {
                 decoded = segment;
             } else {
-                decoded = decode(segment);
-                if (decoded.startsWith("!")) return refused(rawPath, rawQuery, decoded.substring(1));
+                Decoded d = decode(segment);
+                if (d.problem() != null) return refused(rawPath, rawQuery, d.problem());
+                decoded = d.value();
             }
             if (decoded.equals(".") || decoded.equals("..")) {
                 return refused(rawPath, rawQuery, "'" + decoded + "' segment in path (raw or percent-encoded)");
@@ -89,8 +90,14 @@ public record RequestTarget(String rawPath, String rawQuery, String matchPath, S
         return new RequestTarget(rawPath, rawQuery, match.toString(), null);
     }
 
-    /** The decoded segment, or {@code "!"} + the problem. */
-    private static String decode(String segment) {
+    /** A decoded segment, or why it cannot be routed (a decoded segment may itself start with any character). */
+    private record Decoded(String value, String problem) {
+        static Decoded refused(String problem) {
+            return new Decoded(null, problem);
+        }
+    }
+
+    private static Decoded decode(String segment) {
         byte[] bytes = new byte[segment.length()];
         int n = 0;
         for (int i = 0; i < segment.length(); i++) {
@@ -99,15 +106,14 @@ public record RequestTarget(String rawPath, String rawQuery, String matchPath, S
                 bytes[n++] = (byte) c;
                 continue;
             }
-            if (i + 2 >= segment.length()) return "!malformed percent-escape in path";
+            if (i + 2 >= segment.length()) return Decoded.refused("malformed percent-escape in path");
             int hi = Character.digit(segment.charAt(i + 1), 16);
             int lo = Character.digit(segment.charAt(i + 2), 16);
-            if (hi < 0 || lo < 0) return "!malformed percent-escape in path";
+            if (hi < 0 || lo < 0) return Decoded.refused("malformed percent-escape in path");
             int b = (hi << 4) | lo;
-            if (b == '/' || b == '\\') return "!encoded '" + (char) b + "' (%" + segment.substring(i + 1, i + 3)
-                    + ") in path";
-            if (b < 0x20 || b == 0x7f) return "!encoded control character (%" + segment.substring(i + 1, i + 3)
-                    + ") in path";
+            String escape = segment.substring(i + 1, i + 3);
+            if (b == '/' || b == '\\') return Decoded.refused("encoded '" + (char) b + "' (%" + escape + ") in path");
+            if (b < 0x20 || b == 0x7f) return Decoded.refused("encoded control character (%" + escape + ") in path");
             bytes[n++] = (byte) b;
             i += 2;
         }
@@ -118,16 +124,16 @@ public record RequestTarget(String rawPath, String rawQuery, String matchPath, S
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes, 0, n)).toString();
         } catch (CharacterCodingException e) {
-            return "!percent-encoded bytes in path are not UTF-8";
+            return Decoded.refused("percent-encoded bytes in path are not UTF-8");
         }
         if (isDoubleEncodedSeparator(decoded)) {
-            return "!double-encoded '.', '/' or '\\' (e.g. %252e) in path";
+            return Decoded.refused("double-encoded '.', '/' or '\\' (e.g. %252e) in path");
         }
         for (int i = 0; i < decoded.length(); i++) {
             char c = decoded.charAt(i);
-            if (Character.isISOControl(c)) return "!encoded control character in path";
+            if (Character.isISOControl(c)) return Decoded.refused("encoded control character in path");
         }
-        return decoded;
+        return new Decoded(decoded, null);
     }
 
     private static boolean isDoubleEncodedSeparator(String decoded) {

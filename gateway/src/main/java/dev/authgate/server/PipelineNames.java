@@ -7,10 +7,12 @@ package dev.authgate.server;
  *   bytes ─▶ tlsObserver? TlsHandshakeObserver: counts failed handshakes by cause, then removes itself
  *         ─▶ tls?         SslHandler (only when listen.tls is set; the certificate current at accept time)
  *         ─▶ headTimeout  HeaderTimeoutHandler: first byte of a request → end of its head (408)
- *         ─▶ httpCodec    HttpServerCodec: line and headers capped at max_header_bytes (431), strict framing (400)
- *         ─▶ idle         IdleStateHandler: idle_timeout for kept-alive connections and stalled bodies
+ *         ─▶ httpCodec    GatewayHttpCodec: line and headers capped at max_header_bytes (431), strict framing
+ *                         and no obs-fold (400)
+ *         ─▶ idle         IdleStateHandler: idle_timeout for kept-alive connections
  *         ─▶ request      RequestHandler: one request at a time (reads only while it wants a head or body);
- *                         gate (route, method, size), body, auth, replay, forward or answer, log
+ *                         gate (route, method, size), body (body_timeout), auth, replay, forward or answer, log;
+ *                         Connection: close after max_requests_per_connection
  * </pre>
  *
  * The header timeout sits before the codec, not after it as a timeout usually would, because the codec emits

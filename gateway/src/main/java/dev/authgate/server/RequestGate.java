@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
 
 /**
  * The gateway's decisions about a request, in the order of PRODUCT.md §2 — route (404), method (405), size (413),
@@ -36,6 +38,8 @@ import java.util.concurrent.ExecutionException;
 public final class RequestGate {
     /** Bytes per body chunk handed up by the codec; the body is copied into one buffer anyway. */
     private static final int MAX_CHUNK_SIZE = 16 * 1024;
+    /** A quoted name with whitespace in it: keeps what comes before the whitespace. */
+    private static final Pattern QUOTED_NAME_TAIL = Pattern.compile("'([^'\\s]*)\\s[^']*'");
     private final Router router;
     private final LimitsConfig limits;
 
@@ -81,11 +85,17 @@ public final class RequestGate {
         }
     }
 
-    /**
-     * Decides from the request line and headers: head size, framing, target, route, method, declared size. A
-     * chunked body over {@code max_body} is refused later, by the reader, as it grows.
-     */
+    /** {@link #decideHead(HttpVersion, String, String, HttpHeaders)} for an HTTP/1.1 request. */
     public HeadDecision decideHead(String method, String uri, HttpHeaders headers) {
+        return decideHead(HttpVersion.HTTP_1_1, method, uri, headers);
+    }
+
+    /**
+     * Decides from the request line and headers: head size, framing, version and {@code Host} ({@link HostRules}),
+     * target, route, method, declared size. A chunked body over {@code max_body} is refused later, by the reader,
+     * as it grows.
+     */
+    public HeadDecision decideHead(HttpVersion version, String method, String uri, HttpHeaders headers) {
         RequestTarget target = RequestTarget.parse(uri);
         long headBytes = headBytes(method, uri, headers);
         if (headBytes > limits.maxHeaderBytes()) {
@@ -93,6 +103,7 @@ public final class RequestGate {
                     + " bytes exceeds limits.max_header_bytes (" + limits.maxHeaderBytes() + " bytes)", target, null);
         }
         String framing = framingProblem(headers);
+        if (framing == null) framing = HostRules.problem(version, uri, headers);
         if (framing != null) return refused(Reason.BAD_REQUEST, framing, target, null);
         if (!target.ok()) return refused(Reason.BAD_REQUEST, target.problem(), target, null);
 
@@ -148,11 +159,24 @@ public final class RequestGate {
         if (cause instanceof TransferEncodingNotAllowedException) {
             return Problem.of(Reason.BAD_REQUEST, "Transfer-Encoding is only allowed in HTTP/1.1", null);
         }
-        // Netty's messages name the rule broken (and character codes), never header values.
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        if (message.length() > 120) message = message.substring(0, 120) + "...";
-        return Problem.of(Reason.BAD_REQUEST, "malformed HTTP: " + message, null);
+        return Problem.of(Reason.BAD_REQUEST, "malformed HTTP: " + describe(cause), null);
     }
+
+    /**
+     * Netty's message names the rule broken, but some quote what broke it: {@code Content-Length value is not a
+     * number: <value>}, {@code ... of header '<name with a space and more>'}. A client's header value (a token typed
+     * into the wrong header) must reach neither the response nor the access log, so the message is cut at its first
+     * {@code ": "} and a quoted header name at its first whitespace (found by RequestHeadFuzzTest).
+     */
+    static String describe(Throwable cause) {
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        int quote = message.indexOf(": ");
+        if (quote > 0) message = message.substring(0, quote);
+        message = QUOTED_NAME_TAIL.matcher(message).replaceAll("'$1...'");
+        if (message.length() > 120) message = message.substring(0, 120) + "...";
+        return message;
+    }
+
 
     /** The problem for a chunked body that grew past {@code max_body} while it was read. */
     public Problem bodyTooLarge(Route route, long bytesSoFar) {
@@ -250,10 +274,21 @@ public final class RequestGate {
 
     /**
      * Ambiguous framing (request smuggling): Content-Length together with Transfer-Encoding, a transfer coding
-     * other than a single {@code chunked}, several or unreadable Content-Length values. The server's codec already
+     * other than a single {@code chunked}, several or unreadable Content-Length values, a header named like one of
+     * them with {@code _} for {@code -}. The server's codec already
      * refuses these; this repeats the rules for offline judging.
      */
     private static String framingProblem(HttpHeaders headers) {
+        for (String name : headers.names()) {
+            // CGI-style upstreams (and some proxies) read '_' as '-': Transfer_Encoding would frame the body there.
+            if (name.indexOf('_') >= 0) {
+                String dashed = name.replace('_', '-');
+                if (HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(dashed)
+                        || HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(dashed)) {
+                    return "header " + name + " looks like " + dashed;
+                }
+            }
+        }
         List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         List<String> cl = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
         if (!te.isEmpty() && !cl.isEmpty()) return "both Content-Length and Transfer-Encoding";

@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads one request at a time (the channel does not auto-read: it reads only while a request's head or body is
@@ -53,6 +55,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private State state = State.AWAIT_HEAD;
     private Exchange exchange;
     private ChannelHandlerContext ctx;
+    private int served;                     // request heads read on this connection
+    private ScheduledFuture<?> bodyTimer;   // limits.body_timeout while a body is read
+    private long lastBodyNanos;
 
     RequestHandler(ServerContext server, HeaderTimeoutHandler headTimeout) {
         this.server = server;
@@ -134,15 +139,17 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             answer(ex, RequestGate.decoderFailure(req.decoderResult().cause(), ex.runtime.limits()), true, true);
             return;
         }
-        ex.keepAlive = HttpUtil.isKeepAlive(req) && req.protocolVersion().equals(HttpVersion.HTTP_1_1);
+        // limits.max_requests_per_connection: the last one allowed is answered with Connection: close.
+        ex.keepAlive = HttpUtil.isKeepAlive(req) && req.protocolVersion().equals(HttpVersion.HTTP_1_1)
+                && ++served < ex.runtime.limits().maxRequestsPerConnection();
         if (server.draining()) {
             ReferenceCountUtil.release(req);
             answer(ex, Problem.of(Reason.SHUTTING_DOWN, "the gateway is draining; retry on another instance", null),
                     true, hasBody);
             return;
         }
-        RequestGate.HeadDecision decision = ex.runtime.gate().decideHead(req.method().name(), req.uri(),
-                req.headers());
+        RequestGate.HeadDecision decision = ex.runtime.gate().decideHead(req.protocolVersion(),
+                req.method().name(), req.uri(), req.headers());
         ex.target = decision.target();
         if (decision instanceof RequestGate.Refused) {
             RequestGate.Refused refused = (RequestGate.Refused) decision;
@@ -168,6 +175,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             ex.body(Unpooled.EMPTY_BUFFER);
         }
         state = State.READING_BODY;
+        startBodyTimer(ex);
         if (req instanceof HttpContent) {
             onContent((HttpContent) req);
         }
@@ -189,12 +197,16 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                 answer(ex, ex.runtime.gate().bodyTooLarge(ex.route, total), true, true);
                 return;
             }
-            if (data.isReadable()) ex.body().writeBytes(data);
+            if (data.isReadable()) {
+                ex.body().writeBytes(data);
+                lastBodyNanos = System.nanoTime();
+            }
             ex.bytesIn = total;
         } finally {
             content.release();
         }
         if (content instanceof LastHttpContent) {
+            cancelBodyTimer();
             state = State.DISPATCHED;
             flow.dispatch(ex);
         }
@@ -221,18 +233,42 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onIdle() {
+        // A body being read is bounded by limits.body_timeout (onBodyTimer), not by idle_timeout.
         if (state == State.AWAIT_HEAD) {
             if (headTimeout.inHead()) {
                 headTimedOut();
             } else {
                 closeNow(); // an idle kept-alive connection: nothing to answer
             }
-        } else if (state == State.READING_BODY) {
-            Exchange ex = exchange;
-            ex.releaseBody();
-            answer(ex, Problem.of(Reason.REQUEST_TIMEOUT, "no body bytes for limits.idle_timeout ("
-                    + ex.runtime.limits().idleTimeout().toMillis() + " ms) after " + ex.bytesIn + " bytes",
-                    ex.route == null ? null : ex.route.name()), true, true);
+        }
+    }
+
+    private void startBodyTimer(Exchange ex) {
+        lastBodyNanos = System.nanoTime();
+        bodyTimer = ctx.executor().schedule(() -> onBodyTimer(ex), ex.runtime.limits().bodyTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** Fires at most once per body_timeout: 408 when no body byte came for that long, else waits for the rest. */
+    private void onBodyTimer(Exchange ex) {
+        bodyTimer = null;
+        if (state != State.READING_BODY || exchange != ex) return;
+        long timeout = ex.runtime.limits().bodyTimeout().toNanos();
+        long silent = System.nanoTime() - lastBodyNanos;
+        if (silent < timeout) {
+            bodyTimer = ctx.executor().schedule(() -> onBodyTimer(ex), timeout - silent, TimeUnit.NANOSECONDS);
+            return;
+        }
+        ex.releaseBody();
+        answer(ex, Problem.of(Reason.REQUEST_TIMEOUT, "no body bytes for limits.body_timeout ("
+                + ex.runtime.limits().bodyTimeout().toMillis() + " ms) after " + ex.bytesIn + " bytes",
+                ex.route == null ? null : ex.route.name()), true, true);
+    }
+
+    private void cancelBodyTimer() {
+        if (bodyTimer != null) {
+            bodyTimer.cancel(false);
+            bodyTimer = null;
         }
     }
 
@@ -258,6 +294,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void send(Exchange ex, FullHttpResponse response, boolean close, boolean linger, Runnable log) {
+        cancelBodyTimer();
         state = close ? State.CLOSING : State.DISPATCHED;
         if (close) {
             headTimeout.stop();
@@ -309,6 +346,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeNow() {
+        cancelBodyTimer();
         state = State.CLOSING;
         headTimeout.stop();
         releasePending();
@@ -319,6 +357,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         State was = state;
         state = State.CLOSING;
+        cancelBodyTimer();
         headTimeout.stop();
         releasePending();
         Exchange ex = exchange;

@@ -20,7 +20,8 @@ import java.util.Objects;
  * PEM files → Netty server {@link SslContext}: OpenSSL (BoringSSL via netty-tcnative) when available, else the JDK
  * provider.
  *
- * <p>Policy, not configurable: TLS 1.2 uses only ECDHE key exchange with AES-GCM or ChaCha20-Poly1305 (ECDSA and RSA
+ * <p>Policy, not configurable: no renegotiation (BoringSSL has none server-side; the JDK engine is told to refuse
+ * client-initiated renegotiation), no TLS compression (neither provider implements it); TLS 1.2 uses only ECDHE key exchange with AES-GCM or ChaCha20-Poly1305 (ECDSA and RSA
  * certificates); TLS 1.3 uses its standard AES-GCM and ChaCha20 suites. The protocols come from
  * {@link TlsConfig#protocols()} (TLSv1.3 and/or TLSv1.2), so a TLS 1.1 client, or a TLS 1.2 client without an
  * ECDHE-AEAD suite, fails the handshake.
@@ -52,6 +53,15 @@ public final class SslContexts {
             "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    static {
+        // BoringSSL never renegotiates as a server; the JDK engine (the fallback provider) accepts a client-initiated
+        // TLS 1.2 renegotiation unless told otherwise, which is a CPU-exhaustion lever. Read once, at the first
+        // handshake, so it is set before any context exists; an explicit -D setting wins.
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
 
     private static final Object PROVIDER_LOCK = new Object();
     private static volatile SslProvider chosen;

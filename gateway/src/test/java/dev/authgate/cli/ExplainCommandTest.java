@@ -195,6 +195,8 @@ class ExplainCommandTest {
                 Arguments.of("bad_request", 400, "POST /webhooks/github HTTP/1.1\nHost: x\nContent-Length: 2\n"
                         + "Transfer-Encoding: chunked\n\n0\n\n"),
                 Arguments.of("bad_request", 400, "GET /health/../api/orders HTTP/1.1\nHost: x\n\n"),
+                Arguments.of("bad_request", 400, "GET /health HTTP/1.1\nHost: x\nX-A: 1\n folded\n\n"),
+                Arguments.of("bad_request", 400, "GET /health HTTP/1.1\nContent-Length: 0\n\n"),
                 Arguments.of("route_not_found", 404, "POST /webhook/github HTTP/1.1\nHost: x\nContent-Length: 2\n\n{}"),
                 Arguments.of("method_not_allowed", 405, "GET /webhooks/github HTTP/1.1\nHost: x\n\n"),
                 Arguments.of("body_too_large", 413, gh + "\n"), // refused from Content-Length: no body needed

@@ -186,4 +186,12 @@ class SecretResolutionTest {
         GatewayConfig config = h.load(tokenConfig("\"${env:CI_TOKEN}\""));
         assertNoValueLeaks(config.toString());
     }
+
+    /** Found by ConfigLoaderFuzzTest: /dev/zero reads as size 0 and was read to exhaustion (OutOfMemoryError). */
+    @Test
+    void refusesADeviceFileInsteadOfReadingItForever() {
+        String message = h.error(tokenConfig("\"${file:/dev/zero}\""));
+        assertEquals(h.at(12) + "routes[0].auth.bearer.tokens[0]: /dev/zero is not a regular file (a device, pipe or "
+                + "socket); expected one secret", message);
+    }
 }

@@ -50,6 +50,25 @@ class ForwardedHeadersTest {
     }
 
     @Test
+    void removesUnderscoreLookAlikesOfGatewayHeadersAndTheHttpoxyProxyHeader() {
+        FullHttpRequest req = request("/x", "");
+        req.headers().set("X_Auth_Identity", "admin").set("x_auth_scheme", "basic").set("X-Forwarded_For", "1.2.3.4")
+                .set("X_Request_Id", "forged").set("Proxy", "http://evil.example:3128").set("X_Custom_Thing", "kept");
+        try {
+            ForwardedHeaders.rewriteRequest(forward(req, false));
+            HttpHeaders h = req.headers();
+            assertFalse(h.contains("X_Auth_Identity"));
+            assertFalse(h.contains("x_auth_scheme"));
+            assertFalse(h.contains("X-Forwarded_For"));
+            assertFalse(h.contains("X_Request_Id"));
+            assertFalse(h.contains("Proxy"));
+            assertEquals("kept", h.get("X_Custom_Thing"));
+        } finally {
+            req.release();
+        }
+    }
+
+    @Test
     void setsHostFromTheUpstreamWithoutUserInfoAndMovesTheClientsHostToXForwardedHost() {
         FullHttpRequest req = request("/x", "");
         req.headers().set("Host", "hooks.example.com");

@@ -104,4 +104,13 @@ class RequestTargetTest {
         assertEquals("x", noSlash.rawPath());
         assertEquals("token=abc", noSlash.rawQuery());
     }
+
+    /** Found by RequestTargetFuzzTest: an encoded '!' opening a segment was taken for an internal error marker. */
+    @Test
+    void routesASegmentThatDecodesToAnExclamationMark() {
+        RequestTarget t = RequestTarget.parse("/%21/575t");
+        assertTrue(t.ok(), t.toString());
+        assertEquals("/!/575t", t.matchPath());
+        assertEquals("/a/!b", RequestTarget.parse("/a/%21b").matchPath());
+    }
 }

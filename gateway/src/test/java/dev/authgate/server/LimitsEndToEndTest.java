@@ -32,6 +32,7 @@ class LimitsEndToEndTest {
                 .maxHeaderBytes(2048)
                 .headerTimeout(Duration.ofMillis(500))
                 .idleTimeout(Duration.ofMillis(700))
+                .bodyTimeout(Duration.ofMillis(700))
                 .route(TestConfigs.respond("hook", "/hook", none(), "POST"))
                 .build());
     }

@@ -31,8 +31,9 @@ class RequestGateTest {
     private static final RequestGate GATE = GatewayRuntime.create(CONFIG,
             new AuthSupport(Runnable::run, Clock.systemUTC())).gate();
 
+    /** {@code Host: localhost} (HTTP/1.1 needs one) and the given headers. */
     private static HttpHeaders headers(String... nameValues) {
-        HttpHeaders h = new DefaultHttpHeaders();
+        HttpHeaders h = new DefaultHttpHeaders().add("Host", "localhost");
         for (int i = 0; i < nameValues.length; i += 2) h.add(nameValues[i], nameValues[i + 1]);
         return h;
     }
@@ -132,5 +133,18 @@ class RequestGateTest {
         assertEquals(500, broken.status());
         assertEquals("the none authenticator failed (IllegalStateException)", broken.detail());
         assertEquals(List.of(), broken.challenges());
+    }
+
+    /** Found by RequestHeadFuzzTest: Netty quotes a bad Content-Length value, which may be a misplaced credential. */
+    @Test
+    void aDecoderFailureNeverQuotesAHeaderValue() {
+        Problem cl = RequestGate.decoderFailure(new IllegalArgumentException(
+                "Content-Length value is not a number: tok-s3cr3t"), CONFIG.limits());
+        assertEquals("malformed HTTP: Content-Length value is not a number", cl.detail());
+        Problem name = RequestGate.decoderFailure(new IllegalArgumentException("a header name can only contain "
+                + "\"token\" characters, but found invalid character 0x20 at index 6 of header 'Bearer tok-s3cr3t'."),
+                CONFIG.limits());
+        assertEquals("malformed HTTP: a header name can only contain \"token\" characters, but found invalid character "
+                + "0x20 at index 6 of header 'Bearer...'.", name.detail());
     }
 }

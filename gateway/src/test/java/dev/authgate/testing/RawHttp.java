@@ -163,6 +163,20 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Every byte until the server closes the connection (end of stream or reset). */
+    public byte[] readToEnd() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try {
+            int c;
+            while ((c = in.read()) >= 0) b.write(c);
+        } catch (SocketException e) {
+            // a reset ends the stream too
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
     /** Whether the server sent nothing and kept the connection open for {@code millis}. */
     public boolean staysOpenFor(int millis) {
         try {

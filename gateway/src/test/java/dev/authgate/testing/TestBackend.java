@@ -44,6 +44,7 @@ public final class TestBackend implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final BlockingQueue<Recorded> requests = new LinkedBlockingQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger received = new AtomicInteger();
     private volatile Function<Recorded, Reply> answer = r -> Reply.json(200,
             "{\"method\":\"" + r.method() + "\",\"uri\":\"" + r.uri() + "\"}");
     private final Channel channel;
@@ -117,6 +118,11 @@ public final class TestBackend implements AutoCloseable {
         return requests.size();
     }
 
+    /** Requests received so far, taken or not (hostile-input tests assert that it does not move). */
+    public int requestCount() {
+        return received.get();
+    }
+
     /** Connections accepted so far. */
     public int connectionCount() {
         return connections.get();
@@ -177,6 +183,7 @@ public final class TestBackend implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             Recorded r = new Recorded(req.method().name(), req.uri(), req.headers().copy(),
                     ByteBufUtil.getBytes(req.content()), connection);
+            received.incrementAndGet();
             requests.add(r);
             Reply reply = answer.apply(r);
             if (reply.hangs()) return;

@@ -84,6 +84,9 @@ public final class TestConfigs {
         private int maxHeaderBytes = LimitsConfig.DEFAULT_MAX_HEADER_BYTES;
         private Duration headerTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration bodyTimeout = LimitsConfig.DEFAULT_BODY_TIMEOUT;
+        private int maxConnections = LimitsConfig.DEFAULT_MAX_CONNECTIONS;
+        private int maxRequestsPerConnection = LimitsConfig.DEFAULT_MAX_REQUESTS_PER_CONNECTION;
         private boolean exposeReason = true;
         private final Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
         private final List<RouteConfig> routes = new ArrayList<>();
@@ -118,6 +121,21 @@ public final class TestConfigs {
             return this;
         }
 
+        public Builder bodyTimeout(Duration d) {
+            this.bodyTimeout = d;
+            return this;
+        }
+
+        public Builder maxConnections(int n) {
+            this.maxConnections = n;
+            return this;
+        }
+
+        public Builder maxRequestsPerConnection(int n) {
+            this.maxRequestsPerConnection = n;
+            return this;
+        }
+
         public Builder exposeReason(boolean expose) {
             this.exposeReason = expose;
             return this;
@@ -141,7 +159,8 @@ public final class TestConfigs {
 
         public GatewayConfig build() {
             return new GatewayConfig(name, new ListenConfig("127.0.0.1", 0, tls),
-                    new LimitsConfig(maxBody, maxHeaderBytes, headerTimeout, idleTimeout, null, List.of()),
+                    new LimitsConfig(maxBody, maxHeaderBytes, headerTimeout, idleTimeout, null, List.of(),
+                            bodyTimeout, maxConnections, maxRequestsPerConnection),
                     AdminConfig.defaults(), new ErrorsConfig(exposeReason), upstreams, routes, null, null);
         }
     }

@@ -9,12 +9,13 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 /**
  * Upstream-facing pipeline, in order:
  * <pre>
- *   httpClientCodec → upstreamHandler
+ *   headGuard → httpClientCodec → upstreamHandler
  * </pre>
  * The response is not aggregated: its parts are relayed to the client as they arrive.
  */
 final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
 
+    static final String HEAD_GUARD = "headGuard";
     static final String CODEC = "httpClientCodec";
     static final String HANDLER = "upstreamHandler";
 
@@ -33,6 +34,7 @@ final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
+        p.addLast(HEAD_GUARD, new UpstreamHeadGuard());
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_BYTES)

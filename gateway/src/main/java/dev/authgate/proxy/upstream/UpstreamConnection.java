@@ -45,6 +45,8 @@ public final class UpstreamConnection {
 
     /** Sends this connection's events to {@code listener} until {@link #release} or {@link #close}. */
     public void attach(UpstreamListener listener) {
+        UpstreamHeadGuard guard = channel.pipeline().get(UpstreamHeadGuard.class);
+        if (guard != null) guard.expectHead();
         handler.listener(listener);
     }
 
