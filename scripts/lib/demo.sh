@@ -15,9 +15,11 @@ DEMO_JAR="gateway/target/authgate.jar"
 DEMO_DEFAULT_BEARER_TOKEN="demo-token-ci-bot-7f3a91"
 DEMO_DEFAULT_API_KEY="demo-key-billing-5c2e08"
 DEMO_DEFAULT_GITHUB_SECRET="demo-github-webhook-secret"
+DEMO_DEFAULT_SLACK_SECRET="demo-slack-signing-secret"
 export DEMO_BEARER_TOKEN="${DEMO_BEARER_TOKEN:-$DEMO_DEFAULT_BEARER_TOKEN}"
 export DEMO_API_KEY="${DEMO_API_KEY:-$DEMO_DEFAULT_API_KEY}"
 export DEMO_GITHUB_SECRET="${DEMO_GITHUB_SECRET:-$DEMO_DEFAULT_GITHUB_SECRET}"
+export DEMO_SLACK_SECRET="${DEMO_SLACK_SECRET:-$DEMO_DEFAULT_SLACK_SECRET}"
 # Fixed: config/gateway.yaml holds its bcrypt hash (cost 10), not the password.
 DEMO_ALICE_PASSWORD="alice-demo-password"
 DEMO_GITHUB_BODY="config/examples/github-push.json"
@@ -25,7 +27,8 @@ DEMO_GITHUB_BODY="config/examples/github-push.json"
 # True when every value is the default, i.e. the printed curl lines are exactly the README's.
 demo_uses_defaults() {
   [[ $AUTHGATE_DEMO_PORT == 8443 && $DEMO_BEARER_TOKEN == "$DEMO_DEFAULT_BEARER_TOKEN"
-     && $DEMO_API_KEY == "$DEMO_DEFAULT_API_KEY" && $DEMO_GITHUB_SECRET == "$DEMO_DEFAULT_GITHUB_SECRET" ]]
+     && $DEMO_API_KEY == "$DEMO_DEFAULT_API_KEY" && $DEMO_GITHUB_SECRET == "$DEMO_DEFAULT_GITHUB_SECRET"
+     && $DEMO_SLACK_SECRET == "$DEMO_DEFAULT_SLACK_SECRET" ]]
 }
 
 # The config the demo runs: config/gateway.yaml as it is, or, with other ports, a copy with the ports replaced
@@ -90,6 +93,7 @@ DEMO_CURL=(curl -i --cacert certs/ca.crt)
 # The caller defines demo_case; DEMO_GITHUB_SIGNATURE must be set.
 demo_cases() {
   local u=$DEMO_URL tok=$DEMO_BEARER_TOKEN key=$DEMO_API_KEY sig=$DEMO_GITHUB_SIGNATURE
+  local zeros=0000000000000000000000000000000000000000000000000000000000000000
   demo_case 200 none/- upstream "an open route (auth: none)" \
     "$u/health"
   demo_case 200 bearer/ci-bot upstream "a valid bearer token; the upstream (authgate echo) shows what it received" \
@@ -112,6 +116,8 @@ demo_cases() {
     -u "alice:$DEMO_ALICE_PASSWORD" "$u/admin/users"
   demo_case 401 credentials_invalid gateway "Basic with a wrong password (it never says whether the user exists)" \
     -u "alice:wrong-password" "$u/admin/users"
+  demo_case 401 credentials_malformed gateway "Basic credentials without the colon (base64 of just 'alice')" \
+    -H "Authorization: Basic YWxpY2U=" "$u/admin/users"
   demo_case 200 hmac/github upstream "a GitHub delivery signed with the demo secret (the header authgate sign prints)" \
     -H "X-Hub-Signature-256: $sig" -H "X-GitHub-Event: push" -H "Content-Type: application/json" \
     --data-binary "@$DEMO_GITHUB_BODY" "$u/webhooks/github"
@@ -121,6 +127,20 @@ demo_cases() {
   demo_case 401 signature_missing gateway "an unsigned delivery" \
     -H "X-GitHub-Event: push" -H "Content-Type: application/json" \
     --data-binary "@$DEMO_GITHUB_BODY" "$u/webhooks/github"
+  demo_case 401 signature_malformed gateway "a signature without its sha256= prefix" \
+    -H "X-Hub-Signature-256: ${sig#sha256=}" -H "X-GitHub-Event: push" -H "Content-Type: application/json" \
+    --data-binary "@$DEMO_GITHUB_BODY" "$u/webhooks/github"
+  demo_case 200 hmac/github upstream "a replay-protected route (replay: { key: signature }): the first delivery passes" \
+    -H "X-Hub-Signature-256: $sig" -H "X-GitHub-Event: push" -H "Content-Type: application/json" \
+    --data-binary "@$DEMO_GITHUB_BODY" "$u/webhooks/deploy"
+  demo_case 401 replayed gateway "the same delivery sent again" \
+    -H "X-Hub-Signature-256: $sig" -H "X-GitHub-Event: push" -H "Content-Type: application/json" \
+    --data-binary "@$DEMO_GITHUB_BODY" "$u/webhooks/deploy"
+  demo_case 401 timestamp_missing gateway "a Slack request without X-Slack-Request-Timestamp" \
+    -H "X-Slack-Signature: v0=$zeros" --data-binary "token=demo" "$u/webhooks/slack"
+  demo_case 401 timestamp_out_of_window gateway "a Slack request signed in November 2023 (tolerance 5m; checked before the signature)" \
+    -H "X-Slack-Request-Timestamp: 1700000000" -H "X-Slack-Signature: v0=$zeros" \
+    --data-binary "token=demo" "$u/webhooks/slack"
   demo_case 200 api_key/partner upstream "an any: route (bearer or API key), here with the API key" \
     -H "X-API-Key: $key" "$u/partners/orders"
   demo_case 204 - gateway "an auth-only check route: the gateway answers 204 itself" \

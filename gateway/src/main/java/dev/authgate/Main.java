@@ -3,6 +3,7 @@ package dev.authgate;
 import dev.authgate.cli.CheckCommand;
 import dev.authgate.cli.EchoCommand;
 import dev.authgate.cli.ExplainCommand;
+import dev.authgate.cli.GenCertsCommand;
 import dev.authgate.cli.HashPasswordCommand;
 import dev.authgate.cli.HealthCommand;
 import dev.authgate.cli.RunCommand;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
                 HealthCommand.class,
                 SignCommand.class,
                 ExplainCommand.class,
+                GenCertsCommand.class,
         })
 public final class Main {
 

@@ -30,6 +30,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 
 /**
  * {@code basic:}: {@code Authorization: Basic base64(user:password)} against bcrypt hashes ({@code $2a$}, {@code $2b$},
@@ -56,6 +57,8 @@ final class BasicAuthenticator implements Authenticator {
     private final Map<String, BCrypt.HashData> users;
     private final BCrypt.HashData dummy;
     private final Executor hashing;
+    /** {@link BcryptVerifier#verify}; a test passes a counting wrapper to prove unknown users pay for bcrypt too. */
+    private final BiPredicate<byte[], BCrypt.HashData> bcrypt;
     /** One unkeyed Mac per thread (event loops and bcrypt workers); keyed per call with this instance's key. */
     private static final ThreadLocal<Mac> CACHE_MACS = ThreadLocal.withInitial(() -> {
         try {
@@ -69,6 +72,12 @@ final class BasicAuthenticator implements Authenticator {
     private final Cache<String, String> verified;
 
     BasicAuthenticator(AuthConfig.Basic config, AuthSupport support) {
+        this(config, support, BcryptVerifier::verify);
+    }
+
+    /** As the public path, with the bcrypt check given (tests only: count the verifications that really run). */
+    BasicAuthenticator(AuthConfig.Basic config, AuthSupport support, BiPredicate<byte[], BCrypt.HashData> bcrypt) {
+        this.bcrypt = bcrypt;
         Map<String, BCrypt.HashData> parsed = new HashMap<>();
         for (Map.Entry<String, String> user : new TreeMap<>(config.users()).entrySet()) {
             if (user.getKey().indexOf(':') >= 0) {
@@ -153,7 +162,7 @@ final class BasicAuthenticator implements Authenticator {
             return CompletableFuture.supplyAsync(() -> {
                 try {
                     // Non-short-circuit: an unknown user pays for the full bcrypt run too.
-                    boolean ok = BcryptVerifier.verify(password, against) & known;
+                    boolean ok = bcrypt.test(password, against) & known;
                     if (!ok) {
                         return new AuthResult.Rejected(Reason.CREDENTIALS_INVALID, INVALID_DETAIL, true);
                     }

@@ -114,7 +114,12 @@ class BasicAuthenticatorTest {
 
     @Test
     void givesAnUnknownUserAndAWrongPasswordIdenticalResults() {
-        BasicAuthenticator basic = basic();
+        // Every bcrypt verification that really runs, with the cost of the hash it ran against.
+        List<Integer> verifiedCosts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        BasicAuthenticator basic = new BasicAuthenticator(config(), AuthProbe.support(counting), (password, hash) -> {
+            verifiedCosts.add(hash.cost);
+            return BcryptVerifier.verify(password, hash);
+        });
         AuthResult.Rejected wrongPassword = rejected(basic, basicHeader("alice", WRONG_PASSWORD));
         AuthResult.Rejected unknownUser = rejected(basic, basicHeader("mallory", ALICE_PASSWORD));
         AuthResult.Rejected emptyUser = rejected(basic, basicHeader("", ALICE_PASSWORD));
@@ -123,9 +128,11 @@ class BasicAuthenticatorTest {
         assertEquals(wrongPassword, emptyUser);
         assertEquals("user name or password is wrong", wrongPassword.detail());
         assertTrue(wrongPassword.credentialPresent());
-        // The unknown users paid for a bcrypt run too, against a dummy hash of the configured cost.
+        // The unknown users paid for a bcrypt run too, against a dummy hash of the configured cost: a verification
+        // that skipped bcrypt for them (a short-circuit, or no task at all) would leave fewer than three runs here.
         assertEquals(3, counting.submissions.get());
         assertEquals(4, basic.dummyCost());
+        assertEquals(List.of(4, 4, 4), verifiedCosts);
     }
 
     @Test

@@ -50,6 +50,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GatewayProcessIT {
     private static final String TOKEN = "process-token-3e8a61c0";
+    private static final String PASSWORD = "process-password-71d0c2";
+    private static final String HOOK_SECRET = "process-hook-secret-9b44e1";
+    private static final String HOOK_BODY = "{\"ref\":\"refs/heads/main\"}";
     private static final Pattern GATEWAY = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+) \\(gateway\\)");
     private static final Pattern ADMIN = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+) \\(admin");
 
@@ -104,6 +107,9 @@ class GatewayProcessIT {
 
     private void startGateway() throws IOException {
         Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        Files.writeString(dir.resolve("hook-secret"), HOOK_SECRET + "\n");
+        String hash = at.favre.lib.crypto.bcrypt.BCrypt.with(at.favre.lib.crypto.bcrypt.BCrypt.Version.VERSION_2Y)
+                .hashToString(4, PASSWORD.toCharArray());
         Path config = dir.resolve("gateway.yaml");
         Files.writeString(config, """
                 gateway: { name: gw-process }
@@ -116,7 +122,15 @@ class GatewayProcessIT {
                     match: { path_prefix: /app/ }
                     upstream: app
                     auth: { bearer: { tokens: [ { id: ci, value: "${file:token}" } ] } }
-                """.formatted(upstream.getAddress().getPort()));
+                  - name: admin
+                    match: { path_prefix: /admin/ }
+                    upstream: app
+                    auth: { basic: { users: { alice: "%s" } } }
+                  - name: hook
+                    match: { path: /hook, methods: [POST] }
+                    upstream: app
+                    auth: { hmac: { preset: github, secrets: [ "${file:hook-secret}" ] } }
+                """.formatted(upstream.getAddress().getPort(), hash));
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         process = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "run",
                 "--config", config.toString(), "--log-format", "json", "--drain-timeout", "30s")
@@ -160,13 +174,34 @@ class GatewayProcessIT {
         startGateway();
         int port = port(GATEWAY);
         int admin = port(ADMIN);
-        assertTrue(stderr.stream().anyMatch(l -> l.contains("app    /app/*  *        bearer  app")), stderr.toString());
+        assertTrue(stderr.stream().anyMatch(l -> l.matches(".*\\bapp +/app/\\* +\\* +bearer +app$")), stderr.toString());
 
         assertEquals(200, OpsGateway.get(admin, "/healthz").statusCode());
         assertEquals(200, OpsGateway.get(admin, "/readyz").statusCode());
         RawHttp.Response fast = RawHttp.exchange(port, request("/app/fast", "it-fast-1"));
         assertEquals(200, fast.status());
         assertEquals("it-fast-1", fast.header("X-Request-Id"));
+
+        // Passes and failures for every scheme, each carrying a secret the logs must never show (checked at the end).
+        String basic = "Authorization: Basic " + java.util.Base64.getEncoder()
+                .encodeToString(("alice:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        String wrongBasic = "Authorization: Basic " + java.util.Base64.getEncoder()
+                .encodeToString(("alice:" + PASSWORD + "x").getBytes(StandardCharsets.UTF_8));
+        String sig = hmacHex(HOOK_SECRET, HOOK_BODY);
+        String[][] secretTraffic = {
+                {"GET /app/fast HTTP/1.1\nHost: x\nAuthorization: " + TOKEN + "\n\n", "401"},
+                {"GET /app/fast HTTP/1.1\nHost: x\nAuthorization: Bearer " + TOKEN + "x\n\n", "401"},
+                {"GET /app/fast?token=" + TOKEN + " HTTP/1.1\nHost: x\n\n", "401"},
+                {"GET /admin/x HTTP/1.1\nHost: x\n" + basic + "\n\n", "200"},
+                {"GET /admin/x HTTP/1.1\nHost: x\n" + wrongBasic + "\n\n", "401"},
+                {"POST /hook HTTP/1.1\nHost: x\nX-Hub-Signature-256: sha256=" + sig + "\nContent-Length: "
+                        + HOOK_BODY.length() + "\n\n" + HOOK_BODY, "200"},
+                {"POST /hook HTTP/1.1\nHost: x\nX-Hub-Signature-256: sha256=" + sig + "\nContent-Length: "
+                        + (HOOK_BODY.length() + 1) + "\n\n" + HOOK_BODY + " ", "401"},
+        };
+        for (String[] t : secretTraffic) {
+            assertEquals(Integer.parseInt(t[1]), RawHttp.exchange(port, crlf(t[0])).status(), t[0].split("\n")[0]);
+        }
 
         // SIGHUP reloads even though nothing changed
         signal("HUP");
@@ -205,6 +240,20 @@ class GatewayProcessIT {
         assertEquals(0, process.exitValue(), "exit code after a drain; stderr: " + stderr);
         await(() -> stderr.stream().anyMatch(l -> l.contains("drained in")), "the drain's last log line");
 
+        // Never in the process's output (access log on stdout, application log on stderr): a token, password, Basic
+        // credential, HMAC secret or signature value.
+        List<String> secrets = List.of(TOKEN, PASSWORD, HOOK_SECRET, sig, basic.substring(basic.lastIndexOf(' ') + 1),
+                wrongBasic.substring(wrongBasic.lastIndexOf(' ') + 1));
+        assertTrue(stdout.size() >= 10, "the access log reached stdout: " + stdout.size() + " lines");
+        for (List<String> stream : List.of(stdout, stderr)) {
+            for (String line : stream) {
+                for (String secret : secrets) {
+                    assertTrue(!line.contains(secret), "a secret (" + secret.length() + " chars, starting '"
+                            + secret.substring(0, 4) + "') in the process output");
+                }
+            }
+        }
+
         Map<String, Map<String, Object>> byId = new LinkedHashMap<>();
         for (String line : stdout) {
             Map<String, Object> json = parse(line);   // every access-log line is one JSON object
@@ -218,6 +267,12 @@ class GatewayProcessIT {
         assertEquals(200L, byId.get("it-slow-1").get("status"));
         assertEquals(503L, byId.get("it-draining-1").get("status"));
         assertEquals("shutting_down", byId.get("it-draining-1").get("reason"));
+    }
+
+    private static String hmacHex(String secret, String data) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
     }
 
     private void signal(String name) throws IOException, InterruptedException {

@@ -1,0 +1,139 @@
+package dev.authgate.cli;
+
+import dev.authgate.Main;
+import dev.authgate.config.TlsConfig;
+import dev.authgate.tls.ServerTls;
+import dev.authgate.tls.SslContexts;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code authgate gen-certs}: files the gateway loads (tls/SslContexts) and a client trusting ca.crt verifies. */
+class GenCertsCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesCertsTheGatewayServesOverAVerifiedHandshake() throws Exception {
+        Path certs = dir.resolve("certs");
+        assertEquals(0, Main.execute("gen-certs", "--dir", certs.toString()));
+
+        for (String key : List.of("ca.key", "server.key")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(certs.resolve(key))), key);
+            assertTrue(Files.readString(certs.resolve(key)).startsWith("-----BEGIN PRIVATE KEY-----"), key);
+        }
+        X509Certificate leaf = read(certs.resolve("server.crt"));
+        assertEquals("EC", leaf.getPublicKey().getAlgorithm());
+        assertEquals("CN=localhost", leaf.getSubjectX500Principal().getName());
+        List<String> sans = leaf.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList();
+        assertEquals(List.of("localhost", "127.0.0.1"), sans);
+        assertTrue(leaf.getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(390))));
+
+        ServerTls tls = SslContexts.load(new TlsConfig(certs.resolve("server.crt"), certs.resolve("server.key"), null));
+        handshake(tls, certs.resolve("ca.crt"));
+    }
+
+    @Test
+    void changesNothingWhenPresentReusesTheCaAndRegeneratesWithForce() throws Exception {
+        Path certs = dir.resolve("c");
+        assertEquals(0, Main.execute("gen-certs", "--dir", certs.toString()));
+        String ca = Files.readString(certs.resolve("ca.crt"));
+        String server = Files.readString(certs.resolve("server.crt"));
+
+        assertEquals(0, Main.execute("gen-certs", "--dir", certs.toString()));
+        assertEquals(server, Files.readString(certs.resolve("server.crt")), "a second run must change nothing");
+
+        Files.delete(certs.resolve("server.key"));
+        assertEquals(0, Main.execute("gen-certs", "--dir", certs.toString()));
+        assertEquals(ca, Files.readString(certs.resolve("ca.crt")), "the CA must be reused");
+        assertNotEquals(server, Files.readString(certs.resolve("server.crt")));
+        read(certs.resolve("server.crt")).verify(read(certs.resolve("ca.crt")).getPublicKey());
+        handshake(SslContexts.load(new TlsConfig(certs.resolve("server.crt"), certs.resolve("server.key"), null)),
+                certs.resolve("ca.crt"));
+
+        assertEquals(0, Main.execute("gen-certs", "--dir", certs.toString(), "--force"));
+        assertNotEquals(ca, Files.readString(certs.resolve("ca.crt")), "--force makes a new CA");
+    }
+
+    private static void handshake(ServerTls tls, Path caCert) throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(tls.context().newHandler(ch.alloc()), new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                    ctx.writeAndFlush((ByteBuf) msg); // echo; the write releases it
+                                }
+                            });
+                        }
+                    }).bind("127.0.0.1", 0).sync().channel();
+            int port = ((InetSocketAddress) server.localAddress()).getPort();
+            try (SSLSocket socket = (SSLSocket) trusting(caCert).getSocketFactory().createSocket("localhost", port)) {
+                socket.setSoTimeout(20_000);
+                SSLParameters params = socket.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+                socket.setSSLParameters(params);
+                socket.startHandshake();
+                socket.getOutputStream().write("hi".getBytes(StandardCharsets.US_ASCII));
+                InputStream in = socket.getInputStream();
+                assertEquals("hi", new String(in.readNBytes(2), StandardCharsets.US_ASCII));
+            } finally {
+                server.close().sync();
+            }
+        } finally {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static X509Certificate read(Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    private static SSLContext trusting(Path caCert) throws Exception {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        ks.setCertificateEntry("ca", read(caCert));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+}
