@@ -4,6 +4,7 @@ import dev.authgate.cli.CheckCommand;
 import dev.authgate.cli.EchoCommand;
 import dev.authgate.cli.ExplainCommand;
 import dev.authgate.cli.HashPasswordCommand;
+import dev.authgate.cli.HealthCommand;
 import dev.authgate.cli.RunCommand;
 import dev.authgate.cli.SignCommand;
 import picocli.CommandLine;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
                 CheckCommand.class,
                 EchoCommand.class,
                 HashPasswordCommand.class,
+                HealthCommand.class,
                 SignCommand.class,
                 ExplainCommand.class,
         })
@@ -29,7 +31,8 @@ public final class Main {
     /** Runs a command and returns its exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
-        if (args.length == 0 || args[0].startsWith("--config") || args[0].startsWith("--log-format")) {
+        if (args.length == 0 || args[0].startsWith("--config") || args[0].startsWith("--log-format")
+                || args[0].startsWith("--drain-timeout")) {
             String[] withRun = new String[args.length + 1];
             withRun[0] = "run";
             System.arraycopy(args, 0, withRun, 1, args.length);

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
  * {@code config OK} to stdout and exits 0; on a config error prints {@code FILE:LINE: KEY.PATH: problem} to stderr
  * and exits 1 (like {@code nginx -t}). Warnings go to stderr as {@code warning: ...} and do not fail the check.
  */
-@Command(name = "check", description = "Validate the config (secrets, certificates) and print the route table.")
+@Command(mixinStandardHelpOptions = true, name = "check", description = "Validate the config (secrets, certificates) and print the route table.")
 public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--config", description = "config file (default: ${DEFAULT-VALUE})", defaultValue = "config/gateway.yaml")
     Path config;

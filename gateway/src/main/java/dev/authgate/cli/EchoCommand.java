@@ -73,7 +73,7 @@ import java.util.function.Consumer;
  * one line per request on standard error ({@code --quiet} turns that off). The line names the method, path (never the
  * query string, which may carry a credential), status and body size.
  */
-@Command(name = "echo", description = "Start a request-inspector upstream: answers 200 with the request as JSON "
+@Command(mixinStandardHelpOptions = true, name = "echo", description = "Start a request-inspector upstream: answers 200 with the request as JSON "
         + "(method, path, query, headers, body size and SHA-256).")
 public final class EchoCommand implements Callable<Integer> {
     /** The largest body accepted (larger: 413). Generous, so it never hides a gateway limit. */

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  * Exit codes: 0 with the hash on stdout; 1 when no password was read or the two entries differ; 2 on a usage error
  * (e.g. {@code --cost} outside 4–31). The password is never printed.
  */
-@Command(name = "hash-password", description = "Read a password (no echo) and print a bcrypt hash for basic.users.")
+@Command(mixinStandardHelpOptions = true, name = "hash-password", description = "Read a password (no echo) and print a bcrypt hash for basic.users.")
 public final class HashPasswordCommand implements Callable<Integer> {
     /** bcrypt uses at most this many bytes of a password; the rest is ignored. */
     static final int BCRYPT_MAX_BYTES = 72;

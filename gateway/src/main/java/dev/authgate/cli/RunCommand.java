@@ -1,12 +1,18 @@
 package dev.authgate.cli;
 
 import dev.authgate.Version;
+import dev.authgate.admin.AdminServer;
 import dev.authgate.config.ConfigException;
 import dev.authgate.config.ConfigLoader;
+import dev.authgate.config.Durations;
 import dev.authgate.config.GatewayConfig;
-import dev.authgate.config.RouteConfig;
+import dev.authgate.config.HostPort;
+import dev.authgate.config.RouteTable;
 import dev.authgate.config.TlsConfig;
+import dev.authgate.observe.AccessLogFormat;
+import dev.authgate.observe.Metrics;
 import dev.authgate.proxy.UpstreamForwarder;
+import dev.authgate.reload.Reloader;
 import dev.authgate.replay.InMemoryReplayStore;
 import dev.authgate.replay.ReplayStore;
 import dev.authgate.server.GatewayServer;
@@ -17,15 +23,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code authgate run --config FILE}: start the gateway (the default command). Exit 1 when the config is invalid or
- * the address cannot be bound, 2 on a usage error; otherwise runs until the JVM is asked to stop (SIGTERM, Ctrl-C),
- * then drains and exits.
+ * {@code authgate run --config FILE [--log-format text|json] [--drain-timeout 30s]}: start the gateway (the default
+ * command) with its admin listener, hot reload (file changes and {@code SIGHUP}) and graceful drain.
+ *
+ * <p>Exit codes: 1 when the config is invalid or an address cannot be bound, 2 on a usage error. Otherwise it runs
+ * until {@code SIGTERM} or {@code SIGINT}: then it drains ({@code /readyz} answers 503, the listener closes, idle
+ * kept-alive connections close, requests in flight get up to {@code --drain-timeout} to finish, a request arriving
+ * meanwhile on a kept-alive connection gets 503 {@code shutting_down}) and exits 0. A second signal during the drain
+ * exits 1 at once.
  */
-@Command(name = "run", description = "Start the gateway.")
+@Command(mixinStandardHelpOptions = true, name = "run", description = "Start the gateway.")
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("authgate");
     /** Replay keys remembered at most (committed and in flight); the store evicts the oldest past it. */
@@ -38,10 +52,22 @@ public final class RunCommand implements Callable<Integer> {
             defaultValue = "text")
     String logFormat;
 
+    @Option(names = "--drain-timeout", defaultValue = "30s",
+            description = "on SIGTERM, how long requests in flight may take to finish, e.g. 30s, 2m (default: "
+                    + "${DEFAULT-VALUE})")
+    String drainTimeout;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!"text".equals(logFormat) && !"json".equals(logFormat)) {
             System.err.println("run: --log-format: '" + logFormat + "' (expected: text or json)");
+            return 2;
+        }
+        Duration drain;
+        try {
+            drain = Durations.parse(drainTimeout);
+        } catch (IllegalArgumentException e) {
+            System.err.println("run: --drain-timeout: " + e.getMessage());
             return 2;
         }
         GatewayConfig cfg;
@@ -51,48 +77,92 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
-        if ("json".equals(logFormat)) {
-            LOG.warn("--log-format json is not available yet; the access log is written as text");
-        }
+        if ("json".equals(logFormat)) AccessLogFormat.useJson();
+
+        Metrics metrics = new Metrics();
         ReplayStore replayStore = new InMemoryReplayStore(REPLAY_STORE_ENTRIES);
         UpstreamForwarder forwarder = new UpstreamForwarder();
         GatewayServer server;
         try {
-            server = new GatewayServer(cfg, forwarder, replayStore).start();
+            server = new GatewayServer(cfg, forwarder, replayStore, Clock.systemUTC(), metrics).start();
         } catch (IllegalArgumentException | IllegalStateException e) {
             forwarder.close();
             System.err.println("authgate: " + e.getMessage());
             return 1;
         }
-        logStartup(cfg, server);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping: draining connections (up to {} s)", GatewayServer.DEFAULT_DRAIN.toSeconds());
-            server.stop();
+        AdminServer admin;
+        try {
+            admin = AdminServer.start(cfg.admin(), metrics, server::isAccepting);
+        } catch (IllegalStateException e) {
+            server.stop(Duration.ZERO);
             forwarder.close();
-            LOG.info("stopped");
+            System.err.println("authgate: " + e.getMessage());
+            return 1;
+        }
+        metrics.configLoaded(Clock.systemUTC().instant());
+        Reloader reloader = new Reloader(config, cfg, server, metrics);
+        banner(cfg, server, admin, reloader, drain);
+        Reloader.warnIfExpiring(server.tls(), cfg, Clock.systemUTC().instant());
+        reloader.watch(true);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (!stopping.compareAndSet(false, true)) return;
+            try {
+                drain(server, admin, forwarder, reloader, drain);
+            } finally {
+                flushLogs();
+                stopped.countDown();
+            }
+        };
+        StopSignals.install(stop, () -> {
+            LOG.warn("second stop signal during the drain: exiting now, requests in flight are cut");
             flushLogs();
-            stopped.countDown();
-        }, "authgate-shutdown"));
+            Runtime.getRuntime().halt(1);
+        });
+        // Where signals cannot be handled, and for any other orderly JVM exit: drain all the same (exit code: the JVM's).
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "authgate-shutdown"));
         stopped.await();
         return 0;
     }
 
-    private static void logStartup(GatewayConfig cfg, GatewayServer server) {
+    private static void drain(GatewayServer server, AdminServer admin, UpstreamForwarder forwarder, Reloader reloader,
+                              Duration timeout) {
+        long started = System.nanoTime();
+        LOG.info("draining: /readyz answers 503, no new connections, idle connections close, requests in flight "
+                + "have up to {} to finish", Durations.format(timeout));
+        try {
+            reloader.close();
+            server.stop(timeout);
+            forwarder.close();
+        } finally {
+            admin.stop();
+        }
+        LOG.info("drained in {} ms; exiting", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Version, TLS provider, listeners, drain and reload settings, and the route table. */
+    private void banner(GatewayConfig cfg, GatewayServer server, AdminServer admin, Reloader reloader,
+                        Duration drain) {
         TlsConfig tls = cfg.listen().tls();
-        String scheme = tls == null ? "http" : "https";
-        String tlsInfo = tls == null ? "TLS off (plain HTTP)"
-                : "TLS " + server.tlsProvider() + " " + String.join(",", tls.protocols());
-        LOG.info("authgate {} gateway {} listening on {}://{}:{} ({}), {} route(s)", Version.get(), cfg.name(),
-                scheme, cfg.listen().host(), server.port(), tlsInfo, cfg.routes().size());
-        for (RouteConfig r : cfg.routes()) {
-            String match = r.match().path() != null ? "path " + r.match().path()
-                    : "path_prefix " + r.match().pathPrefix();
-            String methods = r.match().methods().isEmpty() ? "any method" : String.join(",", r.match().methods());
-            String target = r.upstream() != null
-                    ? "upstream " + r.upstream() + " (" + cfg.upstreams().get(r.upstream()).url() + ")"
-                    : "respond " + r.respond();
-            LOG.info("route {}: {} [{}] auth {} -> {}", r.name(), match, methods, r.auth().scheme(), target);
+        LOG.info("authgate {} starting as gateway {}", Version.get(), cfg.name());
+        if (tls == null) {
+            LOG.info("TLS: off, plain HTTP (only behind a TLS-terminating load balancer)");
+        } else {
+            LOG.info("TLS: provider {}, protocols {}, certificate {} valid until {}", server.tlsProvider(),
+                    String.join(",", tls.protocols()), server.tls().leaf().getSubjectX500Principal().getName(),
+                    server.tls().notAfter());
+        }
+        LOG.info("listening on {}://{} (gateway)", tls == null ? "http" : "https",
+                new HostPort(cfg.listen().host(), server.port()));
+        LOG.info("listening on http://{} (admin: /healthz /readyz /metrics)",
+                new HostPort(cfg.admin().host(), admin.port()));
+        LOG.info("reload: on SIGHUP or a change to {} watched file(s); drain on SIGTERM: up to {}; access log: {}",
+                reloader.watchedFiles(), Durations.format(drain), logFormat);
+        LOG.info("{} route(s):", cfg.routes().size());
+        for (String line : RouteTable.format(cfg.routes()).split("\n")) {
+            LOG.info("  {}", line);
         }
     }
 

@@ -67,6 +67,13 @@ public sealed interface AuthConfig {
             if (users.isEmpty()) throw new IllegalArgumentException("users: at least one user is required");
         }
         public String scheme() { return "basic"; }
+
+        /** Names the users, never their hashes (a bcrypt hash is still an offline-crackable secret). */
+        @Override
+        public String toString() {
+            return "Basic[realm=" + realm + ", users=" + new java.util.TreeSet<>(users.keySet())
+                    + ", htpasswd=" + htpasswd + "]";
+        }
     }
 
     /**

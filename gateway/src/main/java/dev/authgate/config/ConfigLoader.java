@@ -114,7 +114,7 @@ public final class ConfigLoader {
         List<RouteConfig> routes = new RouteReader(auth).routes(top.require("routes"), upstreams);
         warnUnusedUpstreams(top.get("upstreams"), upstreams, routes);
         // last: the most expensive check, after everything cheap has passed
-        if (listen.tls() != null) checkTls(listenMap.get("tls").map("cert", "key", "protocols"), listen.tls());
+        if (listen.tls() != null) checkTls(listenMap.get("tls").map("cert", "key", "protocols", "expiry_warning"), listen.tls());
         return new GatewayConfig(name, listen, limits, admin, errors, upstreams, routes, file, referencedFiles);
     }
 
@@ -196,11 +196,12 @@ public final class ConfigLoader {
         TlsConfig tls = null;
         ConfigNode t = m.get("tls");
         if (t != null) {
-            ConfigMap tm = t.map("cert", "key", "protocols");
+            ConfigMap tm = t.map("cert", "key", "protocols", "expiry_warning");
             Path cert = existingFile(tm.require("cert"));
             Path key = existingFile(tm.require("key"));
             try {
-                tls = new TlsConfig(cert, key, protocols(tm.get("protocols")));
+                tls = new TlsConfig(cert, key, protocols(tm.get("protocols")),
+                        expiryWarning(tm.get("expiry_warning")));
             } catch (IllegalArgumentException e) {
                 throw tm.wrap(e);
             }
@@ -231,6 +232,17 @@ public final class ConfigLoader {
         if (Files.isDirectory(p)) throw n.error(p + " is a directory, expected a file");
         if (!Files.isReadable(p)) throw n.error("file " + p + " is not readable (permission denied)");
         return p;
+    }
+
+    /** {@code listen.tls.expiry_warning}: a duration, or {@code 0s} to never warn. */
+    private static Duration expiryWarning(ConfigNode n) throws ConfigException {
+        if (n == null) return null;
+        String text = n.string();
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw n.error(e.getMessage());
+        }
     }
 
     private static List<String> protocols(ConfigNode n) throws ConfigException {

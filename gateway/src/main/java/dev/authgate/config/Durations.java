@@ -5,11 +5,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Config durations: one whole number and one unit, {@code 500ms}, {@code 10s}, {@code 5m} or {@code 1h}. A bare
- * number is refused because its unit would be a guess.
+ * Config durations: one whole number and one unit, {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h} or
+ * {@code 14d} (days of 24 hours). A bare number is refused because its unit would be a guess.
  */
 public final class Durations {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
     private Durations() {
     }
@@ -27,7 +27,8 @@ public final class Durations {
             case "ms": return Duration.ofMillis(n);
             case "s": return Duration.ofSeconds(n);
             case "m": return Duration.ofMinutes(n);
-            default: return Duration.ofHours(n);
+            case "h": return Duration.ofHours(n);
+            default: return Duration.ofDays(n);
         }
     }
 

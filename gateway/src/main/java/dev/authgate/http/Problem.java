@@ -13,11 +13,19 @@ import java.util.Objects;
  * @param route      the matched route's name, or null when no route matched
  * @param allow      the methods for the {@code Allow} header of a 405 (empty otherwise)
  * @param challenges one {@code WWW-Authenticate} header each, for a 401 (empty otherwise)
+ * @param retryAfter seconds for a {@code Retry-After} header (a 429), or 0 for none
  */
 public record Problem(int status, Reason reason, String detail, String route, List<String> allow,
-                      List<String> challenges) {
+                      List<String> challenges, long retryAfter) {
+
+    /** A problem without {@code Retry-After}. */
+    public Problem(int status, Reason reason, String detail, String route, List<String> allow,
+                   List<String> challenges) {
+        this(status, reason, detail, route, allow, challenges, 0);
+    }
 
     public Problem {
+        if (retryAfter < 0) throw new IllegalArgumentException("retryAfter: " + retryAfter + " (expected: >= 0)");
         Objects.requireNonNull(detail, "detail");
         allow = allow == null ? List.of() : List.copyOf(allow);
         challenges = challenges == null ? List.of() : List.copyOf(challenges);
@@ -39,12 +47,17 @@ public record Problem(int status, Reason reason, String detail, String route, Li
 
     /** This problem with the methods of a 405's {@code Allow} header. */
     public Problem withAllow(List<String> methods) {
-        return new Problem(status, reason, detail, route, methods, challenges);
+        return new Problem(status, reason, detail, route, methods, challenges, retryAfter);
     }
 
     /** This problem with a 401's {@code WWW-Authenticate} challenges. */
     public Problem withChallenges(List<String> wwwAuthenticate) {
-        return new Problem(status, reason, detail, route, allow, wwwAuthenticate);
+        return new Problem(status, reason, detail, route, allow, wwwAuthenticate, retryAfter);
+    }
+
+    /** This problem with a {@code Retry-After: seconds} header (a 429 {@code too_many_failures}). */
+    public Problem withRetryAfter(long seconds) {
+        return new Problem(status, reason, detail, route, allow, challenges, seconds);
     }
 
     /** The reason code for logs, {@code -} when there is none. */

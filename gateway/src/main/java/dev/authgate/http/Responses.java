@@ -46,6 +46,7 @@ public final class Responses {
     private static final String CACHE_CONTROL = "Cache-Control";
     private static final String ALLOW = "Allow";
     private static final String WWW_AUTHENTICATE = "WWW-Authenticate";
+    private static final String RETRY_AFTER = "Retry-After";
     private static final String GENERIC_CLIENT_DETAIL =
             "The gateway refused the request; quote the request_id to the operator.";
     private static final String GENERIC_SERVER_DETAIL =
@@ -83,6 +84,9 @@ public final class Responses {
         }
         for (String challenge : problem.challenges()) {
             h.add(WWW_AUTHENTICATE, challenge);
+        }
+        if (problem.retryAfter() > 0) {
+            h.set(RETRY_AFTER, Long.toString(problem.retryAfter()));
         }
         return response;
     }

@@ -6,6 +6,7 @@ import dev.authgate.http.RequestIds;
 import dev.authgate.http.Responses;
 import dev.authgate.observe.AccessLog;
 import dev.authgate.observe.AccessLogEntry;
+import dev.authgate.observe.Metrics;
 import dev.authgate.proxy.ForwardOutcome;
 import dev.authgate.route.Route;
 import dev.authgate.route.RequestTarget;
@@ -14,6 +15,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslHandler;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,7 +25,11 @@ import java.time.temporal.ChronoUnit;
  * the connection's event loop; created when a head arrives (or when a head never completes, for the 408).
  */
 final class Exchange {
+    /** The header a trusted proxy names the client in ({@code limits.trusted_proxies}). */
+    private static final String X_FORWARDED_FOR = "X-Forwarded-For";
+
     final GatewayRuntime runtime;
+    final Metrics metrics;
     final Connection connection;
     final String requestId;
     final Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -42,6 +48,7 @@ final class Exchange {
     private long upstreamNanos = -1;
     private boolean forwarded;
     private boolean logged;
+    private String clientIp;
 
     /**
      * The client side of the connection, fixed for its lifetime.
@@ -49,20 +56,23 @@ final class Exchange {
      * @param client   {@code ip:port} ({@code [v6]:port}) for the log
      * @param clientIp the peer's IP
      * @param tls      the negotiated protocol, or null on plain HTTP
+     * @param peer     the peer's address, or null when the channel has none (embedded tests)
      */
-    record Connection(String client, String clientIp, String tls) {
+    record Connection(String client, String clientIp, String tls, InetAddress peer) {
         /** Reads the peer address and the TLS session (the handshake is done once a request arrives). */
         static Connection of(ChannelHandlerContext ctx) {
             String client = "-";
             String ip = null;
+            InetAddress peer = null;
             if (ctx.channel().remoteAddress() instanceof InetSocketAddress) {
                 InetSocketAddress a = (InetSocketAddress) ctx.channel().remoteAddress();
+                peer = a.getAddress();
                 ip = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
                 client = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
             }
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
             String tls = ssl == null ? null : ssl.engine().getSession().getProtocol();
-            return new Connection(client, ip, tls);
+            return new Connection(client, ip, tls, peer);
         }
 
         String proto() {
@@ -70,12 +80,35 @@ final class Exchange {
         }
     }
 
-    Exchange(GatewayRuntime runtime, Connection connection, HttpRequest head) {
+    Exchange(GatewayRuntime runtime, Metrics metrics, Connection connection, HttpRequest head) {
         this.runtime = runtime;
+        this.metrics = metrics;
         this.connection = connection;
         this.head = head;
         this.requestId = RequestIds.acceptOrGenerate(
                 head == null ? null : head.headers().get(Responses.REQUEST_ID_HEADER));
+    }
+
+    /**
+     * The client's IP: the socket peer, or what {@code X-Forwarded-For} says when the peer is a trusted proxy
+     * ({@code limits.trusted_proxies}). The key of the failed-auth throttle and the log's {@code client}.
+     */
+    String clientIp() {
+        if (clientIp == null) {
+            if (connection.peer() == null || head == null) {
+                clientIp = connection.clientIp();
+            } else {
+                clientIp = runtime.clientIps().resolve(connection.peer(), head.headers().getAll(X_FORWARDED_FOR));
+            }
+        }
+        return clientIp;
+    }
+
+    /** The log's {@code client}: the peer's {@code ip:port}, or the forwarded-for IP alone when it differs. */
+    private String loggedClient() {
+        String ip = clientIp();
+        if (ip == null || ip.equals(connection.clientIp())) return connection.client();
+        return ip;
     }
 
     void body(ByteBuf buffer) {
@@ -131,10 +164,13 @@ final class Exchange {
         String method = head == null ? null : head.method().name();
         RequestTarget t = target != null ? target : head == null ? null : RequestTarget.parse(head.uri());
         String path = t == null ? null : AccessLogEntry.loggedPath(t.rawPath(), t.rawQuery());
-        AccessLog.write(new AccessLogEntry(time, requestId, connection.client(), connection.tls(), method, path,
-                route == null ? null : route.name(), scheme, identity, status, source, reason, detail,
+        long nanos = System.nanoTime() - startNanos;
+        String routeName = route == null ? null : route.name();
+        metrics.requestCompleted(routeName, status, source, nanos);
+        AccessLog.write(new AccessLogEntry(time, requestId, loggedClient(), connection.tls(), method, path,
+                routeName, scheme, identity, status, source, reason, detail,
                 forwarded && route != null && route.upstream() != null ? route.upstream().name() : null,
-                upstreamStatus, bytesIn, bytesOut, (System.nanoTime() - startNanos) / 1_000_000,
+                upstreamStatus, bytesIn, bytesOut, nanos / 1_000_000,
                 upstreamNanos < 0 ? -1 : upstreamNanos / 1_000_000));
     }
 }

@@ -4,7 +4,9 @@ import dev.authgate.auth.AuthRequest;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.HashingExecutors;
 import dev.authgate.http.Problem;
+import dev.authgate.config.Durations;
 import dev.authgate.http.Reason;
+import dev.authgate.limits.AuthFailureThrottle;
 import dev.authgate.observe.AccessLogEntry;
 import dev.authgate.proxy.ForwardOutcome;
 import dev.authgate.proxy.ForwardRequest;
@@ -24,7 +26,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * What happens to a fully buffered request: credentials, then the replay claim, then the answer of a {@code respond:}
+ * What happens to a fully buffered request: the failed-auth throttle, credentials, then the replay claim, then the answer of a {@code respond:}
  * route or the forward upstream, then the replay commit or release. Stages may complete on other threads (bcrypt on
  * the hashing pool, a remote replay store); each continuation hops back to the connection's event loop and checks
  * that the request is still the connection's current one before touching it.
@@ -45,9 +47,11 @@ final class ExchangeFlow {
     void dispatch(Exchange ex) {
         Route route = ex.route;
         HttpRequest head = ex.head;
-        ex.authenticatedBy(route.authenticator().scheme());
+        String scheme = route.authenticator().scheme();
+        ex.authenticatedBy(scheme);
+        if (throttled(ex, scheme)) return;
         AuthRequest request = new AuthRequest(head.method().name(), ex.target.rawPath(), ex.target.rawQuery(),
-                head.headers(), ex.body(), ex.connection.clientIp());
+                head.headers(), ex.body(), ex.clientIp());
         ex.runtime.gate().authenticate(route, request)
                 .whenComplete((result, error) -> onLoop(ex, () -> authenticated(ex, result, error)));
     }
@@ -66,16 +70,24 @@ final class ExchangeFlow {
         }
         if (result instanceof AuthResult.Rejected) {
             ex.releaseBody();
-            connection.answer(ex, ex.runtime.gate().rejection(route, (AuthResult.Rejected) result), false, false);
+            AuthResult.Rejected rejected = (AuthResult.Rejected) result;
+            server.metrics().authRejected(route.name(), route.authenticator().scheme(), rejected.reason().code());
+            AuthFailureThrottle throttle = ex.runtime.throttle();
+            if (throttle != null) throttle.recordFailure(ex.clientIp());
+            connection.answer(ex, ex.runtime.gate().rejection(route, rejected), false, false);
             return;
         }
         AuthResult.Accepted accepted = (AuthResult.Accepted) result;
         ex.accepted(accepted);
-        AuthResult.ReplayKey key = accepted.replayKey();
-        if (key == null) {
+        AuthResult.ReplayKey byScheme = accepted.replayKey();
+        if (byScheme == null) {
             proceed(ex, accepted, null);
             return;
         }
+        // Namespaced by route: two routes of one preset (different secrets, different senders) must not share keys,
+        // or one route's sender could pre-claim the other's unsigned delivery ids.
+        AuthResult.ReplayKey key = new AuthResult.ReplayKey(route.name() + "|" + byScheme.key(), byScheme.ttl(),
+                byScheme.acknowledge());
         CompletionStage<ReplayStore.Claim> claim;
         try {
             claim = server.replayStore().claim(key.key(), claimTtl(route));
@@ -107,11 +119,13 @@ final class ExchangeFlow {
                     connection.answerEmpty(ex, 200, Reason.REPLAYED.code(),
                             "duplicate of an accepted delivery, acknowledged without forwarding");
                 } else {
+                    rejectedAsReplay(ex, accepted);
                     connection.answer(ex, replayed(route, "this delivery was already accepted"), false, false);
                 }
                 return;
             default:
                 ex.releaseBody();
+                rejectedAsReplay(ex, accepted);
                 connection.answer(ex, replayed(route, "a delivery with the same key is in flight (not finished "
                         + "yet); retry after it completes"), false, false);
         }
@@ -152,6 +166,11 @@ final class ExchangeFlow {
                     "reset", "the forwarder failed (" + RequestGate.unwrap(error).getClass().getSimpleName() + ")");
         }
         ex.forwarded(outcome);
+        String routeName = ex.route.name();
+        server.metrics().upstreamDuration(routeName, outcome.upstreamNanos());
+        if (outcome.failureKind() != null && ex.route.upstream() != null) {
+            server.metrics().upstreamFailure(ex.route.upstream().name(), outcome.failureKind());
+        }
         if (key != null) {
             boolean answered = outcome.upstreamStatus() > 0 && outcome.upstreamStatus() < 500;
             if (answered) {
@@ -173,6 +192,32 @@ final class ExchangeFlow {
         Reason reason = outcome.failure() != null ? outcome.failure() : Reason.UPSTREAM_UNAVAILABLE;
         String detail = outcome.detail() != null ? outcome.detail() : reason.meaning();
         connection.answer(ex, Problem.of(reason, detail, ex.route.name()), closeAfter, false);
+    }
+
+    /**
+     * {@code limits.auth_failures}: a client IP past its budget gets 429 {@code too_many_failures} with
+     * {@code Retry-After}, without running auth. Open routes ({@code auth: none}) are never throttled: there is no
+     * credential to guess.
+     *
+     * @return true when the request was answered here
+     */
+    private boolean throttled(Exchange ex, String scheme) {
+        AuthFailureThrottle throttle = ex.runtime.throttle();
+        if (throttle == null || "none".equals(scheme)) return false;
+        long retryAfter = throttle.retryAfterSeconds(ex.clientIp());
+        if (retryAfter <= 0) return false;
+        ex.releaseBody();
+        server.metrics().authThrottled();
+        connection.answer(ex, Problem.of(Reason.TOO_MANY_FAILURES, "this client failed authentication "
+                + throttle.max() + " times within " + Durations.format(throttle.window())
+                + " (limits.auth_failures); auth was not run; retry after " + retryAfter + " s", ex.route.name())
+                .withRetryAfter(retryAfter), false, false);
+        return true;
+    }
+
+    /** A duplicate delivery refused with {@code replayed}: an auth rejection for the metrics, not a failed guess. */
+    private void rejectedAsReplay(Exchange ex, AuthResult.Accepted accepted) {
+        server.metrics().authRejected(ex.route.name(), accepted.scheme(), Reason.REPLAYED.code());
     }
 
     private static Problem replayed(Route route, String detail) {

@@ -1,6 +1,7 @@
 package dev.authgate.server;
 
 import dev.authgate.config.LimitsConfig;
+import dev.authgate.observe.Metrics;
 import dev.authgate.tls.ServerTls;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -43,6 +44,9 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
             return;
         }
         channels.add(ch);
+        Metrics metrics = server.metrics();
+        metrics.connectionOpened();
+        ch.closeFuture().addListener(f -> metrics.connectionClosed());
         ChannelPipeline p = ch.pipeline();
         addTls(p, ch, limits);
         HeaderTimeoutHandler headTimeout = addHeaderTimeout(p, limits);
@@ -58,6 +62,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
             // The handshake is the first part of getting a request head: header_timeout bounds it too (Netty's
             // default would be a fixed 10 s).
             ssl.setHandshakeTimeoutMillis(Math.max(1, limits.headerTimeout().toMillis()));
+            p.addLast(PipelineNames.TLS_OBSERVER, new TlsHandshakeObserver(ssl, server.metrics()));
             p.addLast(PipelineNames.TLS, ssl);
         }
     }

@@ -1,5 +1,6 @@
 package dev.authgate.server;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.Authenticator;
 import dev.authgate.auth.Authenticators;
@@ -8,16 +9,23 @@ import dev.authgate.config.LimitsConfig;
 import dev.authgate.config.RouteConfig;
 import dev.authgate.config.UpstreamConfig;
 import dev.authgate.http.Responses;
+import dev.authgate.limits.AuthFailureThrottle;
+import dev.authgate.limits.ClientIps;
+import dev.authgate.limits.TrustedProxies;
 import dev.authgate.route.Route;
 import dev.authgate.route.Router;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Everything derived from one {@link GatewayConfig} that the request path needs: the router with one authenticator
- * per route, the resolved upstreams, the limits, the gateway name and the response factory. Immutable; the server
+ * per route, the resolved upstreams, the limits, the client-IP resolution ({@code limits.trusted_proxies}), the
+ * failed-auth throttle ({@code limits.auth_failures}), the gateway name and the response factory. Immutable apart
+ * from the throttle's counts; the server
  * holds the current one behind an {@code AtomicReference}, each request takes a snapshot when its head arrives and
  * finishes on it, so a reload swaps the whole set at once while in-flight requests finish on the old one.
  *
@@ -28,12 +36,16 @@ public final class GatewayRuntime {
     private final Router router;
     private final RequestGate gate;
     private final Responses responses;
+    private final ClientIps clientIps;
+    private final AuthFailureThrottle throttle;
 
-    private GatewayRuntime(GatewayConfig config, Router router) {
+    private GatewayRuntime(GatewayConfig config, Router router, AuthFailureThrottle throttle) {
         this.config = config;
         this.router = router;
         this.gate = new RequestGate(router, config.limits());
         this.responses = new Responses(config.name(), config.errors().exposeReason());
+        this.clientIps = new ClientIps(TrustedProxies.parse(config.limits().trustedProxies()));
+        this.throttle = throttle;
     }
 
     /**
@@ -44,6 +56,17 @@ public final class GatewayRuntime {
      *                                  {@code routes[N]} of the offending route
      */
     public static GatewayRuntime create(GatewayConfig config, AuthSupport support) {
+        return create(config, support, null);
+    }
+
+    /**
+     * Builds the runtime for a reload: like {@link #create(GatewayConfig, AuthSupport)}, but the failed-auth throttle
+     * of {@code previous} is kept (with its counts) when {@code limits.auth_failures} did not change, so a reload
+     * does not give a brute-forcer a fresh budget.
+     *
+     * @param previous the runtime being replaced, or null
+     */
+    public static GatewayRuntime create(GatewayConfig config, AuthSupport support, GatewayRuntime previous) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(support, "support");
         List<Route> routes = new ArrayList<>(config.routes().size());
@@ -65,7 +88,27 @@ public final class GatewayRuntime {
             }
             routes.add(new Route(rc, authenticator, upstream));
         }
-        return new GatewayRuntime(config, new Router(routes));
+        LimitsConfig.AuthFailuresConfig failures = config.limits().authFailures();
+        AuthFailureThrottle throttle;
+        if (failures == null) {
+            throttle = null;
+        } else if (previous != null && previous.throttle != null
+                && failures.equals(previous.config.limits().authFailures())) {
+            throttle = previous.throttle;
+        } else {
+            throttle = new AuthFailureThrottle(failures, ticker(support.clock()),
+                    AuthFailureThrottle.DEFAULT_MAX_ENTRIES);
+        }
+        return new GatewayRuntime(config, new Router(routes), throttle);
+    }
+
+    /**
+     * The throttle's time source: the monotonic system ticker on the system clock (a wall clock may step back), else
+     * the given clock's millis (tests move a clock instead of sleeping through a window).
+     */
+    private static Ticker ticker(Clock clock) {
+        if (clock.equals(Clock.systemUTC())) return Ticker.systemTicker();
+        return () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     }
 
     public GatewayConfig config() {
@@ -88,6 +131,16 @@ public final class GatewayRuntime {
     /** The route → method → size → credentials decisions, usable without a channel. */
     public RequestGate gate() {
         return gate;
+    }
+
+    /** Who the client is: the socket peer, or {@code X-Forwarded-For} from a peer in {@code trusted_proxies}. */
+    public ClientIps clientIps() {
+        return clientIps;
+    }
+
+    /** The failed-auth throttle ({@code limits.auth_failures}), or null when it is off. */
+    public AuthFailureThrottle throttle() {
+        return throttle;
     }
 
     /** The factory for gateway-made responses under this config's name and {@code errors.expose_reason}. */

@@ -3,6 +3,8 @@ package dev.authgate.server;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.HashingExecutors;
 import dev.authgate.config.GatewayConfig;
+import dev.authgate.config.TlsConfig;
+import dev.authgate.observe.Metrics;
 import dev.authgate.proxy.Forwarder;
 import dev.authgate.replay.ReplayStore;
 import dev.authgate.tls.ServerTls;
@@ -38,13 +40,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * in-flight requests finish up to the drain timeout, then closes what is left.
  *
  * <p>Everything derived from the config lives in one {@link GatewayRuntime} behind an atomic reference
- * ({@link #reload} swaps it; each request finishes on the runtime it started with). The listen address and TLS
- * context are fixed at construction.
+ * ({@link #reload} swaps it; each request finishes on the runtime it started with). The TLS setup sits behind another
+ * one: a reload swaps it too, new handshakes get the new certificate and open connections keep theirs. The listen
+ * address is fixed at construction.
+ *
+ * <p>The server records into one {@link Metrics} for its whole life (requests, auth rejections, upstream outcomes,
+ * TLS handshake failures, open connections, throttled requests) and reports the served certificate's expiry
+ * ({@code listener="listen"}) and the replay store's size through it.
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     /** The default drain timeout of {@link #stop()}. */
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+    /** The {@code listener} label of the gateway listener's {@code authgate_certificate_expiry_seconds}. */
+    public static final String LISTENER = "listen";
 
     private final GatewayConfig initialConfig;
     private final AuthSupport authSupport;
@@ -53,7 +62,7 @@ public final class GatewayServer implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("authgate-clients", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
-    private Channel listener;
+    private volatile Channel listener;
     private boolean stopped;
 
     /** A server on the system clock. */
@@ -69,7 +78,17 @@ public final class GatewayServer implements AutoCloseable {
      *                                  be built); the message names the key
      */
     public GatewayServer(GatewayConfig config, Forwarder forwarder, ReplayStore replayStore, Clock clock) {
+        this(config, forwarder, replayStore, clock, new Metrics());
+    }
+
+    /**
+     * As {@link #GatewayServer(GatewayConfig, Forwarder, ReplayStore, Clock)}, recording into {@code metrics} (one per
+     * process, shared with the admin listener and the reloader).
+     */
+    public GatewayServer(GatewayConfig config, Forwarder forwarder, ReplayStore replayStore, Clock clock,
+                         Metrics metrics) {
         this.initialConfig = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(forwarder, "forwarder");
         Objects.requireNonNull(replayStore, "replayStore");
         this.hashing = HashingExecutors.bcrypt();
@@ -84,7 +103,12 @@ public final class GatewayServer implements AutoCloseable {
             throw e;
         }
         this.context = new ServerContext(new AtomicReference<>(runtime), forwarder, replayStore,
-                new AtomicReference<>(tls), new AtomicBoolean());
+                new AtomicReference<>(tls), new AtomicBoolean(), metrics);
+        metrics.replayStoreSize(replayStore::size);
+        metrics.certificateExpiry(LISTENER, () -> {
+            ServerTls current = context.tls();
+            return current == null ? null : current.notAfter();
+        });
     }
 
     /**
@@ -147,6 +171,17 @@ public final class GatewayServer implements AutoCloseable {
         return context.tls();
     }
 
+    /** The metrics this server records into. */
+    public Metrics metrics() {
+        return context.metrics();
+    }
+
+    /** Whether the listener is bound and accepting: started, and {@link #stop} not begun. */
+    public boolean isAccepting() {
+        Channel l = listener;
+        return l != null && l.isActive() && !context.draining();
+    }
+
     /** Whether {@link #stop} has begun. */
     public boolean isDraining() {
         return context.draining();
@@ -158,13 +193,28 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Swaps in a runtime built from {@code next}: new requests use it, requests in flight finish on the old one.
-     * The listen address and TLS settings of {@code next} are not applied.
+     * Swaps in a runtime built from {@code next} and, when {@code listen.tls} is set, a TLS setup freshly loaded from
+     * its files: new requests use the new runtime, requests in flight finish on the old one; new handshakes get the
+     * new certificate, open connections keep the one they were accepted with. Nothing is swapped unless both could
+     * be built. The failed-auth throttle is kept when {@code limits.auth_failures} did not change. The listen address
+     * of {@code next} is not applied (the socket stays bound where it is).
      *
-     * @throws IllegalArgumentException when {@code next} cannot be served; the old runtime stays
+     * @throws IllegalArgumentException when {@code next} cannot be served (a route's auth, or the certificate and
+     *                                  key, e.g. {@code listen.tls.key: FILE: does not match the certificate});
+     *                                  the old runtime and certificate stay
      */
-    public GatewayRuntime reload(GatewayConfig next) {
-        GatewayRuntime runtime = GatewayRuntime.create(next, authSupport);
+    public synchronized GatewayRuntime reload(GatewayConfig next) {
+        GatewayRuntime runtime = GatewayRuntime.create(next, authSupport, context.runtime());
+        TlsConfig tlsConfig = next.listen().tls();
+        ServerTls tls;
+        try {
+            tls = tlsConfig == null ? null : SslContexts.load(tlsConfig);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("listen.tls." + e.getMessage(), e);
+        }
+        // The old SslContext is not released: connections accepted with it still use it. Netty's non-refcounted
+        // OpenSSL and JDK contexts free themselves once unreachable.
+        context.tlsRef().set(tls);
         context.runtimeRef().set(runtime);
         return runtime;
     }

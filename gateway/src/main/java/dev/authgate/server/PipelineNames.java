@@ -4,7 +4,8 @@ package dev.authgate.server;
  * Names of the client-facing pipeline's handlers, in order:
  *
  * <pre>
- *   bytes ─▶ tls?         SslHandler (only when listen.tls is set)
+ *   bytes ─▶ tlsObserver? TlsHandshakeObserver: counts failed handshakes by cause, then removes itself
+ *         ─▶ tls?         SslHandler (only when listen.tls is set; the certificate current at accept time)
  *         ─▶ headTimeout  HeaderTimeoutHandler: first byte of a request → end of its head (408)
  *         ─▶ httpCodec    GatewayHttpCodec: line and headers capped at max_header_bytes (431), strict framing
  *                         and no obs-fold (400)
@@ -18,6 +19,7 @@ package dev.authgate.server;
  * nothing until the head is complete and the clock must start at the head's first byte.
  */
 public final class PipelineNames {
+    public static final String TLS_OBSERVER = "tlsObserver";
     public static final String TLS = "tls";
     public static final String HEAD_TIMEOUT = "headTimeout";
     public static final String HTTP_CODEC = "httpCodec";

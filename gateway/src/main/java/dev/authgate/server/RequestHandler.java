@@ -131,7 +131,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     private void onHead(HttpRequest req) {
         headTimeout.headReceived();
-        Exchange ex = new Exchange(server.runtime(), connection(), req);
+        Exchange ex = new Exchange(server.runtime(), server.metrics(), connection(), req);
         exchange = ex;
         boolean hasBody = HttpUtil.isTransferEncodingChunked(req) || declaredLength(req) > 0;
         if (req.decoderResult().isFailure()) {
@@ -226,7 +226,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void headTimedOut() {
-        Exchange ex = new Exchange(server.runtime(), connection(), null);
+        Exchange ex = new Exchange(server.runtime(), server.metrics(), connection(), null);
         exchange = ex;
         answer(ex, Problem.of(Reason.REQUEST_TIMEOUT, "request head not complete within limits.header_timeout ("
                 + ex.runtime.limits().headerTimeout().toMillis() + " ms)", null), true, true);

@@ -64,4 +64,26 @@ class RunCommandTest {
             assertTrue(message.contains("listen.address: cannot bind 127.0.0.1:" + taken.getLocalPort()), message);
         }
     }
+
+    @Test
+    void exitsWith2OnABadDrainTimeout(@TempDir Path dir) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, run(err, "run", "--config", dir.resolve("x.yaml").toString(), "--drain-timeout", "forever"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--drain-timeout"));
+    }
+
+    @Test
+    void exitsWith1WhenTheAdminAddressIsTakenAndReleasesTheGatewayPort(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path file = dir.resolve("gateway.yaml");
+            Files.writeString(file, "listen:\n  address: 127.0.0.1:0\nadmin:\n  address: 127.0.0.1:"
+                    + taken.getLocalPort() + "\nroutes:\n  - name: a\n    match: { path: /a }\n    respond: 204\n"
+                    + "    auth: none\n");
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(1, run(err, "run", "--config", file.toString()));
+            String message = err.toString(StandardCharsets.UTF_8);
+            assertTrue(message.contains("admin.address: cannot bind 127.0.0.1:" + taken.getLocalPort()), message);
+        }
+    }
 }

@@ -175,4 +175,14 @@ class ReplayEndToEndTest {
         assertEquals("signature_mismatch", bad.json().get("reason"));
         assertEquals(200, gw.send(good).status(), "the rejected forgery did not burn the delivery id");
     }
+
+    @Test
+    void keysAreKeptPerRouteSoOneRoutesDeliveryIdsCannotBeClaimedThroughAnother() {
+        backend = TestBackend.start();
+        gw = GatewayFixture.start(config(backend.url(), Duration.ofSeconds(30), "reject"));
+        assertEquals(204, gw.send(delivery("/canary/github", "d-shared", "{}")).status());
+        assertEquals(200, gw.send(delivery("/webhooks/github", "d-shared", "{}")).status(),
+                "the same preset on another route has its own key space");
+        assertEquals(401, gw.send(delivery("/webhooks/github", "d-shared", "{}")).status());
+    }
 }

@@ -201,6 +201,17 @@ public final class RawHttp implements AutoCloseable {
                 ? ((javax.net.ssl.SSLSocket) socket).getSession().getProtocol() : null;
     }
 
+    /** The certificate the server presented (the leaf), or null on a plain connection. */
+    public java.security.cert.X509Certificate peerCertificate() {
+        if (!(socket instanceof javax.net.ssl.SSLSocket)) return null;
+        try {
+            return (java.security.cert.X509Certificate)
+                    ((javax.net.ssl.SSLSocket) socket).getSession().getPeerCertificates()[0];
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         try {
