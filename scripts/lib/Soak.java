@@ -70,6 +70,7 @@ public final class Soak {
     static int echoPort;
     static int relayPort;
     static int gatewayPort;
+    static int adminPort;
     static Path config;
 
     record Outcome(String id, String kind, boolean valid, int status, long millis) {
@@ -90,6 +91,7 @@ public final class Soak {
         echoPort = freePort();
         relayPort = freePort();
         gatewayPort = freePort();
+        adminPort = freePort();
         try {
             run();
         } finally {
@@ -146,7 +148,7 @@ public final class Soak {
                   body_timeout: 5s
                   idle_timeout: 30s
                 admin:
-                  address: 127.0.0.1:0
+                  address: 127.0.0.1:%d
                 upstreams:
                   echo:
                     url: http://127.0.0.1:%d
@@ -162,7 +164,7 @@ public final class Soak {
                   - { name: hmac, match: { path_prefix: /hmac/ }, upstream: echo,
                       auth: { hmac: { preset: github, secrets: ["${env:SOAK_HMAC}"] } } }
                 """.formatted(reloaded ? "2" : "1", gatewayPort, certs.resolve("server.crt").toAbsolutePath(),
-                certs.resolve("server.key").toAbsolutePath(), relayPort, reloaded ? "1500ms" : "1s");
+                certs.resolve("server.key").toAbsolutePath(), adminPort, relayPort, reloaded ? "1500ms" : "1s");
         config = work.resolve("gateway.yaml");
         Path tmp = work.resolve("gateway.yaml.tmp");
         Files.writeString(tmp, yaml);
@@ -557,6 +559,8 @@ public final class Soak {
         boolean rssOk = rssAfter <= rssBound;
         boolean fdsOk = fdsAfter <= fdBound;
         boolean gatewayAlive = gateway.isAlive();
+        String reloads = reloadsFromMetrics();
+        boolean reloadOk = !reload.equals("sighup") || reloads.contains("success=") && !reloads.contains("success=0");
 
         System.out.println("authgate soak: " + durationSeconds + " s, " + workers + " workers, TLS, loopback");
         System.out.println("faults:");
@@ -573,6 +577,7 @@ public final class Soak {
         System.out.printf(Locale.ROOT, "gateway open fds:                   %d before, %d after (bound %d) %s%n",
                 fdsBefore, fdsAfter, fdBound, fdsOk ? "ok" : "EXCEEDED");
         System.out.println("secrets in the logs:                " + (leaks.isEmpty() ? "none" : leaks));
+        System.out.println("config reloads (metrics):           " + reloads + (reloadOk ? "" : " (expected a success)"));
         System.out.println("gateway still running:              " + gatewayAlive);
         if (!examples.isEmpty()) {
             System.out.println("examples:");
@@ -580,12 +585,33 @@ public final class Soak {
         }
         System.out.println("logs: " + work);
         boolean ok = noResponse == 0 && lost == 0 && duplicated == 0 && wrongVerdict == 0 && leaks.isEmpty() && rssOk
-                && fdsOk && gatewayAlive && !outcomes.isEmpty();
+                && fdsOk && gatewayAlive && reloadOk && !outcomes.isEmpty();
         System.out.println(ok ? "SOAK PASSED" : "SOAK FAILED");
         System.out.flush();
         stop(gateway);
         stop(echo);
         System.exit(ok ? 0 : 1);
+    }
+
+    /** authgate_config_reloads_total by result from the admin listener, e.g. "success=1 failure=0". */
+    static String reloadsFromMetrics() {
+        try (Socket s = new Socket("127.0.0.1", adminPort)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            StringBuilder out = new StringBuilder();
+            for (String line : text.split("\n")) {
+                if (line.startsWith("authgate_config_reloads_total{")) {
+                    String result = line.replaceAll(".*result=\"([^\"]*)\".*", "$1");
+                    String value = line.substring(line.lastIndexOf(' ') + 1).replaceAll("\\.0$", "");
+                    out.append(out.length() == 0 ? "" : " ").append(result).append('=').append(value);
+                }
+            }
+            return out.length() == 0 ? "none reported" : out.toString();
+        } catch (IOException e) {
+            return "admin listener unreachable (" + e.getMessage() + ")";
+        }
     }
 
     static void example(List<String> examples, String s) {
