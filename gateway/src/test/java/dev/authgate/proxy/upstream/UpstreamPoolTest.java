@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,6 +100,12 @@ class UpstreamPoolTest {
             c.release(true);
             return null;
         });
+        // The upstream side registers its channel on its own loop; a close issued before that would close nothing.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (accepted.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, accepted.size(), "the upstream accepted the connection");
         accepted.close().sync();
         assertTrue(c.channel().closeFuture().await(10, TimeUnit.SECONDS), "an idle connection notices the close");
         assertNull(onLoop(() -> pool.pollIdle(loop, "127.0.0.1", port())));
