@@ -7,6 +7,7 @@ import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
 import dev.authgate.testing.TestBackend;
 import dev.authgate.testing.TestConfigs;
+import io.netty.channel.epoll.Epoll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,27 @@ class ProxyEndToEndTest {
             assertEquals(r.body().length, e.bytesOut());
             assertEquals("ci-bot", e.identity());
             assertTrue(e.upstreamMs() >= 0);
+        }
+    }
+
+    @Test
+    void forwardsOverNativeEpollOnLinuxWithUpstreamConnectionsOnTheSameTransport() {
+        String os = System.getProperty("os.name", "");
+        String arch = System.getProperty("os.arch", "");
+        if (os.startsWith("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))) {
+            assertTrue(Epoll.isAvailable(), "native epoll should load here: " + Epoll.unavailabilityCause());
+        }
+        assertEquals(Epoll.isAvailable() ? "epoll" : "nio", GatewayServer.transport());
+        backend = TestBackend.start();
+        gateway(backend.url(), Duration.ofSeconds(30));
+        try (RawHttp c = gw.connect()) {
+            for (int i = 0; i < 3; i++) { // the first opens an upstream connection, the next ones reuse it
+                c.send(crlf("POST /open/t HTTP/1.1\nHost: x\nX-Request-Id: epoll-" + i + "\nContent-Length: 2\n\nhi"));
+                RawHttp.Response r = c.read();
+                assertEquals(200, r.status());
+                assertEquals("{\"method\":\"POST\",\"uri\":\"/open/t\"}", r.bodyText());
+                assertEquals("hi", new String(backend.takeRequest().body(), StandardCharsets.UTF_8));
+            }
         }
     }
 
