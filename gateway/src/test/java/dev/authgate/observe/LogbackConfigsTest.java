@@ -37,10 +37,13 @@ class LogbackConfigsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"logback.xml", "logback-json.xml"})
-    void theAccessLogGoesThroughANonBlockingAsyncAppender(String file) throws JoranException {
+    void theAccessLogGoesThroughANonBlockingAppender(String file) throws JoranException {
         LoggerContext context = load(file);
         try {
             Appender<ILoggingEvent> access = context.getLogger(AccessLog.LOGGER_NAME).getAppender("ACCESS");
+            if (access instanceof BatchingConsoleAppender) {
+                return; // never blocks by construction: a bounded queue that drops (BatchingConsoleAppenderTest)
+            }
             AsyncAppender async = assertInstanceOf(AsyncAppender.class, access);
             assertTrue(async.isNeverBlock(), file);
             assertEquals(0, async.getDiscardingThreshold(), file);
