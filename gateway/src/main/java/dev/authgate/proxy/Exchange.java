@@ -23,6 +23,7 @@ import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +41,7 @@ final class Exchange implements UpstreamListener {
     private enum State { CONNECTING, AWAITING_HEAD, RELAYING, FINISHING, DONE }
 
     private final UpstreamPool pool;
+    private final IntConsumer onResponseHead;
     private final Class<? extends Channel> channelClass;
     private final Channel client;
     private final EventLoop loop;
@@ -70,8 +72,9 @@ final class Exchange implements UpstreamListener {
     private long endNanos;
 
     Exchange(UpstreamPool pool, Class<? extends Channel> channelClass, Channel client, ForwardRequest fr,
-             CompletableFuture<ForwardOutcome> result) {
+             IntConsumer onResponseHead, CompletableFuture<ForwardOutcome> result) {
         this.pool = pool;
+        this.onResponseHead = onResponseHead;
         this.channelClass = channelClass;
         this.client = client;
         this.loop = client.eventLoop();
@@ -207,6 +210,7 @@ final class Exchange implements UpstreamListener {
         cancelTimer();
         status = code;
         state = State.RELAYING;
+        onResponseHead.accept(code);
         lastReadNanos = System.nanoTime();
         boolean bodyless = headRequest || code == 204 || code == 304;
         upstreamReusable = HttpUtil.isKeepAlive(response) && (bodyless || HttpUtil.isTransferEncodingChunked(response)

@@ -3,6 +3,7 @@ package dev.authgate.proxy;
 import io.netty.channel.Channel;
 
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntConsumer;
 
 /**
  * Sends an authenticated, fully buffered request to its upstream and relays the response to the client.
@@ -32,5 +33,16 @@ import java.util.concurrent.CompletionStage;
  * </ul>
  */
 public interface Forwarder {
-    CompletionStage<ForwardOutcome> forward(Channel client, ForwardRequest request);
+    /** As {@link #forward(Channel, ForwardRequest, IntConsumer)} with no head callback. */
+    default CompletionStage<ForwardOutcome> forward(Channel client, ForwardRequest request) {
+        return forward(client, request, status -> { });
+    }
+
+    /**
+     * @param onResponseHead called on the client's event loop with the upstream's final status as soon as its head
+     *                       arrives, BEFORE anything is written to the client: state that the sender's next request
+     *                       must see (the replay key committed or released) is settled here, since the client may
+     *                       retry on another connection (another event loop) the moment it reads the response
+     */
+    CompletionStage<ForwardOutcome> forward(Channel client, ForwardRequest request, IntConsumer onResponseHead);
 }

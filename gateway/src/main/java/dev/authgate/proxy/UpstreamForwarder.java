@@ -9,6 +9,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntConsumer;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -63,13 +64,13 @@ public final class UpstreamForwarder implements Forwarder, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<ForwardOutcome> forward(Channel client, ForwardRequest request) {
+    public CompletionStage<ForwardOutcome> forward(Channel client, ForwardRequest request, IntConsumer onResponseHead) {
         CompletableFuture<ForwardOutcome> result = new CompletableFuture<>();
         Exchange exchange;
         try {
             Class<? extends Channel> channelClass =
                     upstreamChannelClass != null ? upstreamChannelClass : channelClassFor(client);
-            exchange = new Exchange(pool, channelClass, client, request, result);
+            exchange = new Exchange(pool, channelClass, client, request, onResponseHead, result);
         } catch (RuntimeException e) {
             request.request().release();
             result.complete(new ForwardOutcome(false, 0, 0, 0, Reason.UPSTREAM_UNAVAILABLE, "connect",

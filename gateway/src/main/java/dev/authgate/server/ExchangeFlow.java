@@ -148,17 +148,44 @@ final class ExchangeFlow {
                 ex.connection.clientIp(), ex.connection.proto(), accepted, route.config().hideCredentials(),
                 closeAfter);
         long started = System.nanoTime();
+        ReplaySettlement replay = key == null ? null : new ReplaySettlement(server.replayStore(), key);
         CompletionStage<ForwardOutcome> outcome;
         try {
-            outcome = server.forwarder().forward(connection.ctx().channel(), forward);
+            outcome = server.forwarder().forward(connection.ctx().channel(), forward,
+                    status -> { if (replay != null) replay.settle(status); });
         } catch (RuntimeException e) {
             if (request.refCnt() > 0) request.release();
             outcome = CompletableFuture.failedFuture(e);
         }
-        outcome.whenComplete((o, e) -> onLoop(ex, () -> forwarded(ex, key, closeAfter, started, o, e)));
+        outcome.whenComplete((o, e) -> onLoop(ex, () -> forwarded(ex, replay, closeAfter, started, o, e)));
     }
 
-    private void forwarded(Exchange ex, AuthResult.ReplayKey key, boolean closeAfter, long started,
+    /**
+     * Commits (upstream answered below 500) or releases a claimed replay key exactly once: at the upstream's response
+     * head, before the client can read the answer and retry, or at the outcome when no head came.
+     */
+    private static final class ReplaySettlement {
+        private final ReplayStore store;
+        private final AuthResult.ReplayKey key;
+        private boolean settled; // touched only on the client's event loop
+
+        ReplaySettlement(ReplayStore store, AuthResult.ReplayKey key) {
+            this.store = store;
+            this.key = key;
+        }
+
+        void settle(int upstreamStatus) {
+            if (settled) return;
+            settled = true;
+            if (upstreamStatus > 0 && upstreamStatus < 500) {
+                store.commit(key.key(), key.ttl());
+            } else {
+                store.release(key.key());
+            }
+        }
+    }
+
+    private void forwarded(Exchange ex, ReplaySettlement replay, boolean closeAfter, long started,
                            ForwardOutcome outcome, Throwable error) {
         if (outcome == null) {
             LOG.warn("request_id={}: the forwarder failed, which its contract rules out", ex.requestId, error);
@@ -171,14 +198,7 @@ final class ExchangeFlow {
         if (outcome.failureKind() != null && ex.route.upstream() != null) {
             server.metrics().upstreamFailure(ex.route.upstream().name(), outcome.failureKind());
         }
-        if (key != null) {
-            boolean answered = outcome.upstreamStatus() > 0 && outcome.upstreamStatus() < 500;
-            if (answered) {
-                server.replayStore().commit(key.key(), key.ttl());
-            } else {
-                server.replayStore().release(key.key());
-            }
-        }
+        if (replay != null) replay.settle(outcome.upstreamStatus());
         if (outcome.responseWritten()) {
             // A response cut mid-body (upstream reset or stalled, client gone) keeps the upstream's status and
             // names what went wrong; a whole one logs who was let in.
