@@ -174,6 +174,12 @@ class GatewayProcessIT {
         startGateway();
         int port = port(GATEWAY);
         int admin = port(ADMIN);
+        // The banner's route table arrives line by line on a reader thread: wait for its line, do not race it.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (stderr.stream().noneMatch(l -> l.matches(".*\\bapp +/app/\\* +\\* +bearer +app$"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         assertTrue(stderr.stream().anyMatch(l -> l.matches(".*\\bapp +/app/\\* +\\* +bearer +app$")), stderr.toString());
 
         assertEquals(200, OpsGateway.get(admin, "/healthz").statusCode());
