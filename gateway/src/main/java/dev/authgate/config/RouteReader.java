@@ -27,7 +27,7 @@ final class RouteReader {
             if (!ConfigLoader.NAME.matcher(name).matches()) {
                 throw u.errorAtKey("expected an upstream name of " + ConfigLoader.NAME_RULE);
             }
-            ConfigMap m = u.map("url", "connect_timeout", "response_timeout");
+            ConfigMap m = u.map("url", "connect_timeout", "response_timeout", "max_idle");
             ConfigNode urlNode = m.require("url");
             URI url;
             try {
@@ -42,7 +42,8 @@ final class RouteReader {
             }
             try {
                 out.put(name, new UpstreamConfig(name, url, m.duration("connect_timeout", Duration.ofSeconds(2)),
-                        m.duration("response_timeout", Duration.ofSeconds(30))));
+                        m.duration("response_timeout", Duration.ofSeconds(30)),
+                        m.get("max_idle") == null ? UpstreamConfig.DEFAULT_MAX_IDLE : m.get("max_idle").integer()));
             } catch (IllegalArgumentException e) {
                 throw m.wrap(e);
             }

@@ -46,13 +46,24 @@ class ConfigLoaderRefusalTest {
 
     @Test
     void refusesUnknownKeyInAnUpstream() {
-        assertEquals(h.at(4) + "upstreams.orders.timeout: unknown key (known: url, connect_timeout, response_timeout)",
+        assertEquals(h.at(4) + "upstreams.orders.timeout: unknown key (known: url, connect_timeout, response_timeout, "
+                        + "max_idle)",
                 h.error("""
                         listen:
                           address: 127.0.0.1:0
                         upstreams:
                           orders: { url: "http://127.0.0.1:1", timeout: 1s }
                         """));
+    }
+
+    @Test
+    void refusesANegativeMaxIdle() {
+        assertEquals(h.at(4) + "upstreams.orders.max_idle: -1 (expected: >= 0)", h.error("""
+                listen:
+                  address: 127.0.0.1:0
+                upstreams:
+                  orders: { url: "http://127.0.0.1:1", max_idle: -1 }
+                """));
     }
 
     @Test

@@ -67,10 +67,11 @@ class ConfigLoaderTest {
         assertFalse(c.errors().exposeReason());
         assertEquals(List.of("orders", "api"), List.copyOf(c.upstreams().keySet()));
         assertEquals(new UpstreamConfig("orders", URI.create("http://127.0.0.1:3000"), Duration.ofMillis(500),
-                Duration.ofHours(1)), c.upstreams().get("orders"));
+                Duration.ofHours(1), 64), c.upstreams().get("orders"));
         assertEquals("/base", c.upstreams().get("api").basePath());
         assertEquals(Duration.ofSeconds(2), c.upstreams().get("api").connectTimeout());
         assertEquals(Duration.ofSeconds(30), c.upstreams().get("api").responseTimeout());
+        assertEquals(UpstreamConfig.DEFAULT_MAX_IDLE, c.upstreams().get("api").maxIdle());
         assertEquals(file.toAbsolutePath().normalize(), c.source());
         assertEquals(Set.of(file, certs.serverCert(), certs.serverKey(), dir.resolve("users.htpasswd"),
                 dir.resolve("secrets/maia"), dir.resolve("secrets/billing")), c.referencedFiles());

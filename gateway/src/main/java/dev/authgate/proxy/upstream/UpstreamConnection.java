@@ -2,8 +2,6 @@ package dev.authgate.proxy.upstream;
 
 import io.netty.channel.Channel;
 
-import java.util.concurrent.ScheduledFuture;
-
 /**
  * One HTTP/1.1 connection to an upstream, held by one exchange at a time, or idle in its {@link UpstreamPool}.
  * Confined to its event loop: every method is called there. Internal to the proxy.
@@ -14,16 +12,18 @@ public final class UpstreamConnection {
     private final UpstreamHandler handler;
     private final UpstreamPool.LoopPool pool;
     private final String key;
+    private final int maxIdle;
     private boolean reused;
     // Pool bookkeeping, touched only by LoopPool on this connection's event loop.
     boolean inPool;
-    ScheduledFuture<?> idleTimer;
+    long idleSince;
 
-    UpstreamConnection(Channel channel, UpstreamHandler handler, UpstreamPool.LoopPool pool, String key) {
+    UpstreamConnection(Channel channel, UpstreamHandler handler, UpstreamPool.LoopPool pool, String key, int maxIdle) {
         this.channel = channel;
         this.handler = handler;
         this.pool = pool;
         this.key = key;
+        this.maxIdle = maxIdle;
     }
 
     public Channel channel() {
@@ -37,6 +37,11 @@ public final class UpstreamConnection {
 
     String key() {
         return key;
+    }
+
+    /** Idle connections its upstream allows per event loop. */
+    int maxIdle() {
+        return maxIdle;
     }
 
     void markReused() {

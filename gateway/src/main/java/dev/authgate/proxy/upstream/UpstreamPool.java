@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,16 +30,20 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Idle connections are reused most-recent first, checked with {@code isActive()} before reuse, dropped from the
  * pool as soon as they close (the upstream's own keep-alive timeout, a reset), and closed after {@code idleTimeout}
- * (default 30s) or when {@code maxIdlePerKey} (default 32) are already idle for that upstream on that loop.
+ * (default 30s) or when the upstream's cap ({@code upstreams.NAME.max_idle}) are already idle for that upstream on
+ * that loop. The idle timeout is checked by one sweep per loop (every half timeout, at most every second) rather
+ * than a timer per connection: a timer would be scheduled and cancelled on every request.
  * After {@link #close()} (draining, reload) idle connections are closed and released ones are not pooled.
  * Internal to the proxy.
  */
 public final class UpstreamPool implements AutoCloseable {
 
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
-    public static final int DEFAULT_MAX_IDLE_PER_KEY = 32;
+    public static final int DEFAULT_MAX_IDLE_PER_KEY = dev.authgate.config.UpstreamConfig.DEFAULT_MAX_IDLE;
+    private static final long MAX_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final long idleTimeoutNanos;
+    private final long sweepNanos;
     private final int maxIdlePerKey;
     private final ConcurrentMap<EventLoop, LoopPool> loops = new ConcurrentHashMap<>();
     private final EventExecutorGroup lookups;
@@ -51,7 +56,8 @@ public final class UpstreamPool implements AutoCloseable {
 
     /**
      * @param idleTimeout   how long a connection may idle in the pool before it is closed (&gt; 0)
-     * @param maxIdlePerKey idle connections kept per upstream and event loop (&ge; 0; 0 disables pooling)
+     * @param maxIdlePerKey idle connections kept per upstream and event loop when {@link #connect} is not given a
+     *                      cap (&ge; 0; 0 disables pooling)
      */
     public UpstreamPool(Duration idleTimeout, int maxIdlePerKey) {
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
@@ -61,6 +67,7 @@ public final class UpstreamPool implements AutoCloseable {
             throw new IllegalArgumentException("maxIdlePerKey: " + maxIdlePerKey + " (expected: >= 0)");
         }
         this.idleTimeoutNanos = idleTimeout.toNanos();
+        this.sweepNanos = Math.max(1, Math.min(MAX_SWEEP_NANOS, idleTimeoutNanos / 2));
         this.maxIdlePerKey = maxIdlePerKey;
         // Threads start on first use: an upstream named by IP literal never needs them.
         this.lookups = new DefaultEventExecutorGroup(2, new DefaultThreadFactory("authgate-upstream-dns", true));
@@ -81,6 +88,12 @@ public final class UpstreamPool implements AutoCloseable {
      */
     public Future<UpstreamConnection> connect(EventLoop loop, Class<? extends Channel> channelClass, String host,
                                               int port, Duration connectTimeout) {
+        return connect(loop, channelClass, host, port, connectTimeout, maxIdlePerKey);
+    }
+
+    /** As {@link #connect(EventLoop, Class, String, int, Duration)}, pooled under {@code maxIdle} once released. */
+    public Future<UpstreamConnection> connect(EventLoop loop, Class<? extends Channel> channelClass, String host,
+                                              int port, Duration connectTimeout, int maxIdle) {
         LoopPool pool = loops.computeIfAbsent(loop, LoopPool::new);
         String key = key(host, port);
         Promise<UpstreamConnection> promise = loop.newPromise();
@@ -100,7 +113,7 @@ public final class UpstreamPool implements AutoCloseable {
                         promise.setFailure(f.cause());
                         return;
                     }
-                    UpstreamConnection connection = new UpstreamConnection(f.channel(), handler, pool, key);
+                    UpstreamConnection connection = new UpstreamConnection(f.channel(), handler, pool, key, maxIdle);
                     f.channel().closeFuture().addListener(x -> pool.remove(connection));
                     if (!promise.trySuccess(connection)) f.channel().close();
                 });
@@ -133,6 +146,7 @@ public final class UpstreamPool implements AutoCloseable {
     final class LoopPool {
         private final EventLoop loop;
         private final Map<String, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+        private ScheduledFuture<?> sweeper;
 
         LoopPool(EventLoop loop) {
             this.loop = loop;
@@ -144,7 +158,6 @@ public final class UpstreamPool implements AutoCloseable {
             UpstreamConnection c;
             while ((c = deque.pollFirst()) != null) {
                 c.inPool = false;
-                cancelIdleTimer(c);
                 if (c.channel().isActive()) return c;
                 c.channel().close();
             }
@@ -154,42 +167,48 @@ public final class UpstreamPool implements AutoCloseable {
         boolean offer(UpstreamConnection c) {
             if (closed) return false;
             ArrayDeque<UpstreamConnection> deque = idle.computeIfAbsent(c.key(), k -> new ArrayDeque<>());
-            if (deque.size() >= maxIdlePerKey) return false;
+            if (deque.size() >= c.maxIdle()) return false;
             c.markReused();
             c.inPool = true;
+            c.idleSince = System.nanoTime();
             deque.addFirst(c);
-            c.idleTimer = loop.schedule(() -> {
-                if (c.inPool) {
-                    remove(c);
-                    c.channel().close();
-                }
-            }, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+            if (sweeper == null) {
+                sweeper = loop.scheduleAtFixedRate(this::closeExpired, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
+            }
             return true;
         }
 
-        void remove(UpstreamConnection c) {
-            if (!c.inPool) return;
-            c.inPool = false;
-            cancelIdleTimer(c);
-            ArrayDeque<UpstreamConnection> deque = idle.get(c.key());
-            if (deque != null) deque.remove(c);
-        }
-
-        void closeAll() {
+        /** Most recent first in each deque, so the expired ones are at the tail. */
+        private void closeExpired() {
+            long now = System.nanoTime();
             for (ArrayDeque<UpstreamConnection> deque : idle.values()) {
                 UpstreamConnection c;
-                while ((c = deque.pollFirst()) != null) {
+                while ((c = deque.peekLast()) != null && now - c.idleSince >= idleTimeoutNanos) {
+                    deque.pollLast();
                     c.inPool = false;
-                    cancelIdleTimer(c);
                     c.channel().close();
                 }
             }
         }
 
-        private void cancelIdleTimer(UpstreamConnection c) {
-            if (c.idleTimer != null) {
-                c.idleTimer.cancel(false);
-                c.idleTimer = null;
+        void remove(UpstreamConnection c) {
+            if (!c.inPool) return;
+            c.inPool = false;
+            ArrayDeque<UpstreamConnection> deque = idle.get(c.key());
+            if (deque != null) deque.remove(c);
+        }
+
+        void closeAll() {
+            if (sweeper != null) {
+                sweeper.cancel(false);
+                sweeper = null;
+            }
+            for (ArrayDeque<UpstreamConnection> deque : idle.values()) {
+                UpstreamConnection c;
+                while ((c = deque.pollFirst()) != null) {
+                    c.inPool = false;
+                    c.channel().close();
+                }
             }
         }
     }

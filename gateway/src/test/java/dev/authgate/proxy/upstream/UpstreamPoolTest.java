@@ -139,6 +139,36 @@ class UpstreamPoolTest {
     }
 
     @Test
+    void theUpstreamsOwnCapWinsOverThePoolDefault() throws Exception {
+        pool = new UpstreamPool(Duration.ofSeconds(30), 8);
+        UpstreamConnection unpooled = pool.connect(loop, NioSocketChannel.class, "127.0.0.1", port(),
+                Duration.ofSeconds(5), 0).get(10, TimeUnit.SECONDS);
+        onLoop(() -> {
+            unpooled.release(true);
+            return null;
+        });
+        assertTrue(unpooled.channel().closeFuture().await(10, TimeUnit.SECONDS), "max_idle 0: closed after use");
+        assertNull(onLoop(() -> pool.pollIdle(loop, "127.0.0.1", port())));
+    }
+
+    @Test
+    void sweepsOnlyTheConnectionsIdleLongerThanTheTimeout() throws Exception {
+        pool = new UpstreamPool(Duration.ofMillis(300), 8);
+        UpstreamConnection old = connect("127.0.0.1");
+        UpstreamConnection fresh = connect("127.0.0.1");
+        onLoop(() -> {
+            old.release(true);
+            return null;
+        });
+        assertTrue(old.channel().closeFuture().await(10, TimeUnit.SECONDS), "idle past the timeout: closed");
+        onLoop(() -> {
+            fresh.release(true);
+            return null;
+        });
+        assertSame(fresh, onLoop(() -> pool.pollIdle(loop, "127.0.0.1", port())), "just released: still pooled");
+    }
+
+    @Test
     void closeClosesIdleConnectionsAndStopsPooling() throws Exception {
         pool = new UpstreamPool();
         UpstreamConnection idle = connect("127.0.0.1");
