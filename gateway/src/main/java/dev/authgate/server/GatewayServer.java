@@ -59,6 +59,7 @@ public final class GatewayServer implements AutoCloseable {
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
     /** The {@code listener} label of the gateway listener's {@code authgate_certificate_expiry_seconds}. */
     public static final String LISTENER = "listen";
+    private static final long TLS_RELEASE_DELAY_SECONDS = 10;
 
     private final GatewayConfig initialConfig;
     private final AuthSupport authSupport;
@@ -237,11 +238,18 @@ public final class GatewayServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("listen.tls." + e.getMessage(), e);
         }
-        // The old SslContext is not released: connections accepted with it still use it. Netty's non-refcounted
-        // OpenSSL and JDK contexts free themselves once unreachable.
-        context.tlsRef().set(tls);
+        ServerTls old = context.tlsRef().getAndSet(tls);
         context.runtimeRef().set(runtime);
+        if (old != null) releaseLater(old);
         return runtime;
+    }
+
+    /**
+     * Releases a replaced TLS context once no accept can still be holding it: an accept reads the current context and
+     * creates its handler from it within microseconds, and open connections keep theirs through their engine.
+     */
+    private static void releaseLater(ServerTls old) {
+        GlobalEventExecutor.INSTANCE.schedule(old::release, TLS_RELEASE_DELAY_SECONDS, TimeUnit.SECONDS);
     }
 
     /** {@link #stop(Duration)} with {@link #DEFAULT_DRAIN}. */
@@ -280,6 +288,8 @@ public final class GatewayServer implements AutoCloseable {
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdownGroups();
         hashing.shutdown();
+        ServerTls tls = context.tlsRef().getAndSet(null);
+        if (tls != null) tls.release();
     }
 
     @Override

@@ -45,9 +45,21 @@ final class HeaderTimeoutHandler extends ChannelInboundHandlerAdapter {
         if (awaiting && msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
             awaiting = false;
             inHead = true;
-            timer = ctx.executor().schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * The timer starts when the read that brought the head's first bytes ends with the head still incomplete. Most
+     * heads arrive whole in one read, and then no timer is scheduled and cancelled for them at all; for the others
+     * the clock starts a read's duration (microseconds) late.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (inHead && timer == null) {
+            timer = ctx.executor().schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        ctx.fireChannelReadComplete();
     }
 
     /** Whether bytes of a head have arrived and the head is not complete yet. */

@@ -117,6 +117,7 @@ class GenCertsCommandTest {
             }
         } finally {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+            tls.release();
         }
     }
 

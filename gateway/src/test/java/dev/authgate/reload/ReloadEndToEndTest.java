@@ -7,6 +7,8 @@ import dev.authgate.testing.OpsGateway;
 import dev.authgate.testing.RawHttp;
 import dev.authgate.testing.TestBackend;
 import dev.authgate.testing.TestCerts;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCounted;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -240,6 +242,7 @@ class ReloadEndToEndTest {
             assertEquals(certs.serverCertificate().getSerialNumber(), oldSerial);
             Instant notAfter = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
             X509Certificate renewed;
+            SslContext replaced = gw.server().tls().context();
             try (LogCapture log = LogCapture.attach(Reloader.class)) {
                 Path staged = dir.resolve("staged.crt");
                 renewed = certs.writeServerCert(staged, notAfter);
@@ -260,6 +263,14 @@ class ReloadEndToEndTest {
             assertEquals(oldSerial, before.peerCertificate().getSerialNumber());
             double expiry = gw.scrape().value("authgate_certificate_expiry_seconds", "listener", "listen");
             assertEquals(Duration.between(Instant.now(), notAfter).getSeconds(), expiry, 120);
+            // An accept that read the old context just before the swap may still make its handler from it: the
+            // release comes seconds later. BoringSSL contexts are reference-counted; JDK ones are not.
+            if (replaced instanceof ReferenceCounted old) {
+                assertTrue(old.refCnt() > 0, "the replaced context is not released at once");
+                ReferenceCounted current = (ReferenceCounted) gw.server().tls().context();
+                gw.server().stop(Duration.ofSeconds(5));
+                assertEquals(0, current.refCnt(), "stop releases the served context");
+            }
         }
     }
 

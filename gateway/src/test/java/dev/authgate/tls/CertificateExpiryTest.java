@@ -1,6 +1,7 @@
 package dev.authgate.tls;
 
 import dev.authgate.testing.TestCerts;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,11 @@ class CertificateExpiryTest {
         certs = TestCerts.create(dir);
         certs.writeServerCert(dir.resolve("soon.crt"), NOT_AFTER);
         tls = SslContexts.load(certs.tlsConfig(dir.resolve("soon.crt"), certs.serverKey()));
+    }
+
+    @AfterAll
+    static void release() {
+        tls.release();
     }
 
     @Test

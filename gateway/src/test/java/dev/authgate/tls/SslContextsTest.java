@@ -183,8 +183,15 @@ class SslContextsTest {
     void reportsTheChosenProviderByName() {
         String expected = OpenSsl.isAvailable() ? "OpenSSL" : "JDK";
         assertEquals(expected, SslContexts.providerName());
-        assertEquals(expected, SslContexts.load(certs.tlsConfig()).provider());
-        assertEquals("JDK", SslContexts.load(certs.tlsConfig(), SslProvider.JDK).provider());
+        ServerTls chosen = SslContexts.load(certs.tlsConfig());
+        ServerTls jdk = SslContexts.load(certs.tlsConfig(), SslProvider.JDK);
+        try {
+            assertEquals(expected, chosen.provider());
+            assertEquals("JDK", jdk.provider());
+        } finally {
+            chosen.release();
+            jdk.release();
+        }
     }
 
     @Test
@@ -193,6 +200,7 @@ class SslContextsTest {
         Instant notAfter = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         X509Certificate written = certs.writeServerCert(cert, notAfter);
         ServerTls loaded = SslContexts.load(certs.tlsConfig(cert, certs.serverKey()));
+        loaded.release();
         assertEquals(written, loaded.leaf());
         assertEquals(notAfter, loaded.notAfter());
     }

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 import java.net.InetSocketAddress;
@@ -22,9 +23,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class TlsTestServer implements AutoCloseable {
     private final Channel channel;
+    private final SslContext context;
     private final BlockingQueue<SslHandshakeCompletionEvent> handshakes = new LinkedBlockingQueue<>();
 
     private TlsTestServer(EventLoopGroup group, SslContext context) throws InterruptedException {
+        this.context = context;
         channel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -59,6 +62,7 @@ final class TlsTestServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         channel.close().sync();
+        ReferenceCountUtil.release(context); // the server owns the context it was started with
     }
 
     private final class Echo extends ChannelInboundHandlerAdapter {
