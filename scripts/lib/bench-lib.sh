@@ -8,14 +8,17 @@ D="$ROOT/scripts/bench.d"
 die() { echo "$BENCH_NAME: $*" >&2; exit 2; }
 say() { echo "$BENCH_NAME: $*" >&2; }
 
-# ensure_tools TOOL...: installs nginx, haproxy, wrk, htpasswd (apache2-utils) with apt-get when missing (root only)
+# ensure_tools TOOL...: installs what is missing with apt-get (root only): nginx, haproxy, wrk, htpasswd
+# (apache2-utils), ss (iproute2), unzip
 ensure_tools() {
   # nginx and haproxy live in /usr/sbin, which a non-root PATH may lack.
   export PATH="$PATH:/usr/sbin:/sbin"
   local missing=() pkgs=() t
   for t in "$@"; do command -v "$t" >/dev/null || missing+=("$t"); done
   if ((${#missing[@]})); then
-    for t in "${missing[@]}"; do case "$t" in htpasswd) pkgs+=(apache2-utils) ;; *) pkgs+=("$t") ;; esac; done
+    for t in "${missing[@]}"; do
+      case "$t" in htpasswd) pkgs+=(apache2-utils) ;; ss) pkgs+=(iproute2) ;; jcmd) die "missing jcmd (a full JDK)" ;; *) pkgs+=("$t") ;; esac
+    done
     [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null \
       || die "missing ${missing[*]}: install ${pkgs[*]} (apt-get install -y ${pkgs[*]})"
     say "installing ${pkgs[*]} (apt-get install -y)"
