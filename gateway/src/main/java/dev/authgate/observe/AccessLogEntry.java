@@ -101,11 +101,22 @@ public record AccessLogEntry(Instant time, String requestId, String client, Stri
         }
     }
 
+    /** ASCII characters that make a value quoted; a table, as every character of every line is checked. */
+    private static final boolean[] QUOTED = new boolean[128];
+
+    static {
+        for (int c = 0; c <= ' '; c++) QUOTED[c] = true;
+        QUOTED['"'] = true;
+        QUOTED['='] = true;
+        QUOTED['\\'] = true;
+        QUOTED[0x7f] = true;
+    }
+
     private static boolean needsQuotes(String v) {
         if (v.isEmpty() || v.equals("-")) return true;
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f || Character.isISOControl(c)) return true;
+            if (c < 128 ? QUOTED[c] : Character.isISOControl(c)) return true;
         }
         return false;
     }
