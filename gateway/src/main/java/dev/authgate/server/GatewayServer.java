@@ -25,6 +25,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -286,6 +288,7 @@ public final class GatewayServer implements AutoCloseable {
                     channels.size());
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        awaitTeardown(ioGroup);
         shutdownGroups();
         hashing.shutdown();
         ServerTls tls = context.tlsRef().getAndSet(null);
@@ -295,6 +298,21 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * A close queues the channel's pipeline teardown (which frees its TLS engine) as a task on its loop; a task
+     * submitted now runs after it, so once each loop has run one, nothing is left for the shutdown to race with.
+     */
+    static void awaitTeardown(EventLoopGroup group) {
+        if (group == null) return;
+        for (EventExecutor loop : group) {
+            try {
+                loop.submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException ignored) {
+                // already shutting down: its own shutdown runs the remaining tasks
+            }
+        }
     }
 
     private void shutdownGroups() {

@@ -15,10 +15,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCounted;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -34,6 +37,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,12 +93,17 @@ class GenCertsCommandTest {
 
     private static void handshake(ServerTls tls, Path caCert) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        List<Channel> accepted = new CopyOnWriteArrayList<>();
+        List<SSLEngine> engines = new CopyOnWriteArrayList<>();
         try {
             Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(tls.context().newHandler(ch.alloc()), new ChannelInboundHandlerAdapter() {
+                            accepted.add(ch);
+                            SslHandler ssl = tls.context().newHandler(ch.alloc());
+                            engines.add(ssl.engine());
+                            ch.pipeline().addLast(ssl, new ChannelInboundHandlerAdapter() {
                                 @Override
                                 public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                     ctx.writeAndFlush((ByteBuf) msg); // echo; the write releases it
@@ -114,11 +123,19 @@ class GenCertsCommandTest {
                 assertEquals("hi", new String(in.readNBytes(2), StandardCharsets.US_ASCII));
             } finally {
                 server.close().sync();
+                // A close queues the pipeline teardown, which frees the TLS engine, on the loop: let it run first.
+                for (Channel ch : accepted) ch.close().sync();
+                group.next().submit(() -> { }).sync();
             }
         } finally {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
             tls.release();
         }
+        // BoringSSL engines and contexts are reference-counted: the closed connection freed its engine, and the
+        // release above the context (a leak here is a native-memory leak in the gateway).
+        assertEquals(1, engines.size());
+        if (engines.get(0) instanceof ReferenceCounted engine) assertEquals(0, engine.refCnt(), "engine freed");
+        if (tls.context() instanceof ReferenceCounted context) assertEquals(0, context.refCnt(), "context freed");
     }
 
     private static X509Certificate read(Path file) throws Exception {

@@ -13,7 +13,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class TlsTestServer implements AutoCloseable {
     private final Channel channel;
     private final SslContext context;
+    private final List<Channel> accepted = new CopyOnWriteArrayList<>();
     private final BlockingQueue<SslHandshakeCompletionEvent> handshakes = new LinkedBlockingQueue<>();
 
     private TlsTestServer(EventLoopGroup group, SslContext context) throws InterruptedException {
@@ -34,6 +37,7 @@ final class TlsTestServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        accepted.add(ch);
                         ch.pipeline().addLast(context.newHandler(ch.alloc()), new Echo());
                     }
                 })
@@ -62,6 +66,11 @@ final class TlsTestServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         channel.close().sync();
+        // A close queues the pipeline teardown, which frees the TLS engine, on the channel's loop: wait for it too.
+        for (Channel ch : accepted) {
+            ch.close().sync();
+            ch.eventLoop().submit(() -> { }).sync();
+        }
         ReferenceCountUtil.release(context); // the server owns the context it was started with
     }
 
