@@ -108,7 +108,8 @@ final class Exchange implements UpstreamListener {
     // ---- connecting ---------------------------------------------------------------------------------------------
 
     private void connect() {
-        pool.connect(loop, channelClass, upstream.host(), upstream.port(), upstream.connectTimeout(), upstream.maxIdle())
+        pool.connect(loop, channelClass, upstream.host(), upstream.port(), upstream.connectTimeout(),
+                        upstream.maxIdle())
                 .addListener((Future<UpstreamConnection> f) -> {
                     if (f.isSuccess()) {
                         if (state == State.CONNECTING) {

@@ -304,7 +304,7 @@ public final class GatewayServer implements AutoCloseable {
      * A close queues the channel's pipeline teardown (which frees its TLS engine) as a task on its loop; a task
      * submitted now runs after it, so once each loop has run one, nothing is left for the shutdown to race with.
      */
-    static void awaitTeardown(EventLoopGroup group) {
+    private static void awaitTeardown(EventLoopGroup group) {
         if (group == null) return;
         for (EventExecutor loop : group) {
             try {

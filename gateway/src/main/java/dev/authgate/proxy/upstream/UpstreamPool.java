@@ -1,5 +1,6 @@
 package dev.authgate.proxy.upstream;
 
+import dev.authgate.config.UpstreamConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -39,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class UpstreamPool implements AutoCloseable {
 
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
-    public static final int DEFAULT_MAX_IDLE_PER_KEY = dev.authgate.config.UpstreamConfig.DEFAULT_MAX_IDLE;
+    public static final int DEFAULT_MAX_IDLE_PER_KEY = UpstreamConfig.DEFAULT_MAX_IDLE;
     private static final long MAX_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final long idleTimeoutNanos;
