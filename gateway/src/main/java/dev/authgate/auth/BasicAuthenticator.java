@@ -162,6 +162,7 @@ final class BasicAuthenticator implements Authenticator {
             return CompletableFuture.supplyAsync(() -> {
                 try {
                     // Non-short-circuit: an unknown user pays for the full bcrypt run too.
+                    @SuppressWarnings("ShortCircuitBoolean") // '&' on purpose: still so should the operands swap
                     boolean ok = bcrypt.test(password, against) & known;
                     if (!ok) {
                         return new AuthResult.Rejected(Reason.CREDENTIALS_INVALID, INVALID_DETAIL, true);
@@ -179,6 +180,7 @@ final class BasicAuthenticator implements Authenticator {
     }
 
     /** The decoded {@code user:password} bytes, or the rejection that explains why there are none. */
+    @SuppressWarnings("ArrayRecordComponent") // a return pair, never compared or hashed; toString hides the bytes
     private record Decoded(byte[] userColonPassword, AuthResult.Rejected rejection) {
         @Override
         public String toString() {

@@ -34,7 +34,9 @@ final class CredentialMatcher {
         for (int i = 0; i < digests.length; i++) {
             // Non-short-circuit: every digest is compared whatever the outcome of the previous ones.
             boolean equal = MessageDigest.isEqual(digest, digests[i]);
-            found = equal & found < 0 ? i : found;
+            @SuppressWarnings("ShortCircuitBoolean") // '&' on purpose: no branch on whether this digest matched
+            boolean first = equal & found < 0;
+            found = first ? i : found;
         }
         return found < 0 ? null : credentials.get(found);
     }

@@ -70,7 +70,7 @@ public final class SignCommand implements Callable<Integer> {
         return code;
     }
 
-    /** Signs for {@code route} among {@code routes}; package-private so tests can pass routes built in code. */
+    /** Signs for the --route route among {@code routes}; package-private so tests can pass routes built in code. */
     int sign(List<RouteConfig> routes, PrintWriter out, PrintWriter err) {
         RouteConfig r = routes.stream().filter(x -> x.name().equals(route)).findFirst().orElse(null);
         if (r == null) {

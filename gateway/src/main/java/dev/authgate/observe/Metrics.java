@@ -141,7 +141,7 @@ public final class Metrics {
                 .callback(cb -> certificates.forEach((listener, notAfter) -> {
                     Instant at = call(notAfter, "certificate expiry of listener " + listener);
                     if (at != null) {
-                        cb.call((at.toEpochMilli() - clock.millis()) / 1000.0, listener);
+                        cb.call((at.toEpochMilli() - this.clock.millis()) / 1000.0, listener);
                     }
                 }))
                 .register(registry);

@@ -251,7 +251,10 @@ public final class GatewayServer implements AutoCloseable {
      * creates its handler from it within microseconds, and open connections keep theirs through their engine.
      */
     private static void releaseLater(ServerTls old) {
-        GlobalEventExecutor.INSTANCE.schedule(old::release, TLS_RELEASE_DELAY_SECONDS, TimeUnit.SECONDS);
+        GlobalEventExecutor.INSTANCE.schedule(old::release, TLS_RELEASE_DELAY_SECONDS, TimeUnit.SECONDS)
+                .addListener(f -> {
+                    if (!f.isSuccess()) LOG.warn("releasing the replaced TLS context failed", f.cause());
+                });
     }
 
     /** {@link #stop(Duration)} with {@link #DEFAULT_DRAIN}. */

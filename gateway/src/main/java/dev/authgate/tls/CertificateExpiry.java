@@ -34,7 +34,7 @@ public final class CertificateExpiry {
 
     /** {@code 3d 4h}, {@code 5h 12m}, {@code 42m}, {@code 12s}. */
     static String human(Duration d) {
-        long s = d.getSeconds();
+        long s = d.toSeconds();
         long days = s / 86_400;
         long hours = s % 86_400 / 3600;
         long minutes = s % 3600 / 60;

@@ -82,6 +82,7 @@ public final class HmacAuthenticator implements Authenticator {
     }
 
     /** This thread's MAC for the scheme's algorithm, keyed with secret {@code i}. */
+    @SuppressWarnings("EnumOrdinal") // the slot in MACS, sized values().length: an EnumMap without a lookup per request
     private Mac mac(int i) {
         Mac[] perAlgorithm = MACS.get();
         int slot = scheme.algorithm().ordinal();

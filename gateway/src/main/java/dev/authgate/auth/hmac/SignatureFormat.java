@@ -109,6 +109,7 @@ enum SignatureFormat {
         return Parsed.ok(List.copyOf(macs), timestamp);
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // a return pair, never compared, hashed or printed
     private record MacOrDetail(byte[] mac, String detail) {
     }
 
