@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * A raw HTTP/1.1 request read from a capture file and decoded by Netty's decoder with the server's settings
- * ({@link RequestGate#decoderConfig}), so that a request the server would refuse as malformed is refused here with
+ * ({@link StrictRequestDecoder#config}), so that a request the server would refuse as malformed is refused here with
  * the same reason.
  *
  * <p>Captures are often pasted, which turns CRLF into LF: when the head has bare LF line ends it is rewritten with
@@ -151,7 +151,7 @@ final class CapturedRequest implements AutoCloseable {
 
     private static CapturedRequest decode(byte[] request, LimitsConfig limits, List<String> notes, boolean lf,
                                           List<String> rawLines) {
-        EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(RequestGate.decoderConfig(limits)));
+        EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(StrictRequestDecoder.config(limits)));
         ByteBuf body = Unpooled.buffer();
         HttpRequest head = null;
         Problem headFailure = null;
@@ -167,7 +167,7 @@ final class CapturedRequest implements AutoCloseable {
                         HttpRequest r = (HttpRequest) msg;
                         if (head != null) continue;
                         if (r.decoderResult().isFailure()) {
-                            headFailure = RequestGate.decoderFailure(r.decoderResult().cause(), limits);
+                            headFailure = StrictRequestDecoder.failure(r.decoderResult().cause(), limits);
                             continue;
                         }
                         head = r;
@@ -175,7 +175,7 @@ final class CapturedRequest implements AutoCloseable {
                     if (msg instanceof HttpContent && head != null) {
                         HttpContent c = (HttpContent) msg;
                         if (c.decoderResult().isFailure()) {
-                            bodyFailure = RequestGate.decoderFailure(c.decoderResult().cause(), limits);
+                            bodyFailure = StrictRequestDecoder.failure(c.decoderResult().cause(), limits);
                             continue;
                         }
                         body.writeBytes(c.content(), c.content().readerIndex(), c.content().readableBytes());

@@ -87,6 +87,7 @@ public final class RunCommand implements Callable<Integer> {
             server = new GatewayServer(cfg, forwarder, replayStore, Clock.systemUTC(), metrics).start();
         } catch (IllegalArgumentException | IllegalStateException e) {
             forwarder.close();
+            replayStore.close();
             System.err.println("authgate: " + e.getMessage());
             return 1;
         }
@@ -96,6 +97,7 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             server.stop(Duration.ZERO);
             forwarder.close();
+            replayStore.close();
             System.err.println("authgate: " + e.getMessage());
             return 1;
         }
@@ -111,6 +113,7 @@ public final class RunCommand implements Callable<Integer> {
             if (!stopping.compareAndSet(false, true)) return;
             try {
                 drain(server, admin, forwarder, reloader, drain);
+                replayStore.close(); // after the drain: requests in flight settle their claims first
             } finally {
                 flushLogs();
                 stopped.countDown();

@@ -243,8 +243,8 @@ class UpstreamForwarderTest {
         assertEquals("upstream_unavailable\n", res.body());
         ForwardOutcome o = gateway.takeOutcome();
         assertFalse(o.responseWritten());
-        assertEquals(Reason.UPSTREAM_UNAVAILABLE, o.failure());
-        assertEquals("connect", o.failureKind());
+        assertEquals(Reason.UPSTREAM_UNAVAILABLE, o.reason());
+        assertEquals(UpstreamFailure.CONNECT, o.failure());
         assertEquals(0, o.upstreamStatus());
         assertEquals("connection refused by 127.0.0.1:" + deadPort + " (tried twice)", o.detail());
         upstream = new TestUpstream(); // for stop()
@@ -258,8 +258,8 @@ class UpstreamForwarderTest {
         assertEquals(504, res.statusCode());
         assertEquals("upstream_timeout\n", res.body());
         ForwardOutcome o = gateway.takeOutcome();
-        assertEquals(Reason.UPSTREAM_TIMEOUT, o.failure());
-        assertEquals("timeout", o.failureKind());
+        assertEquals(Reason.UPSTREAM_TIMEOUT, o.reason());
+        assertEquals(UpstreamFailure.TIMEOUT, o.failure());
         assertFalse(o.responseWritten());
         assertEquals(1, upstream.requests.get());
     }
@@ -272,8 +272,8 @@ class UpstreamForwarderTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(502, res.statusCode(), mode);
             ForwardOutcome o = gateway.takeOutcome();
-            assertEquals(Reason.UPSTREAM_UNAVAILABLE, o.failure(), mode);
-            assertEquals("reset", o.failureKind(), mode);
+            assertEquals(Reason.UPSTREAM_UNAVAILABLE, o.reason(), mode);
+            assertEquals(UpstreamFailure.RESET, o.failure(), mode);
             assertFalse(o.responseWritten(), mode);
         }
         assertEquals(2, upstream.requests.get(), "each request reached the upstream exactly once");
@@ -289,8 +289,8 @@ class UpstreamForwarderTest {
         ForwardOutcome o = gateway.takeOutcome();
         assertTrue(o.responseWritten());
         assertEquals(200, o.upstreamStatus());
-        assertEquals(Reason.UPSTREAM_UNAVAILABLE, o.failure());
-        assertEquals("reset", o.failureKind());
+        assertEquals(Reason.UPSTREAM_UNAVAILABLE, o.reason());
+        assertEquals(UpstreamFailure.RESET, o.failure());
     }
 
     @Test
@@ -303,8 +303,8 @@ class UpstreamForwarderTest {
         }
         ForwardOutcome o = gateway.takeOutcome();
         assertTrue(o.responseWritten());
-        assertEquals(Reason.UPSTREAM_TIMEOUT, o.failure());
-        assertEquals("timeout", o.failureKind());
+        assertEquals(Reason.UPSTREAM_TIMEOUT, o.reason());
+        assertEquals(UpstreamFailure.TIMEOUT, o.failure());
     }
 
     @Test
@@ -326,7 +326,7 @@ class UpstreamForwarderTest {
         assertEquals(502, res.statusCode());
         assertEquals(2, FlakyConnectChannel.attempts.get());
         assertEquals(0, upstream.requests.get());
-        assertEquals("connect", gateway.takeOutcome().failureKind());
+        assertEquals(UpstreamFailure.CONNECT, gateway.takeOutcome().failure());
     }
 
     @Test

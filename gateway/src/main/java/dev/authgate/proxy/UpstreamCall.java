@@ -1,13 +1,11 @@
 package dev.authgate.proxy;
 
 import dev.authgate.config.UpstreamConfig;
-import dev.authgate.http.Reason;
 import dev.authgate.proxy.upstream.UpstreamConnection;
 import dev.authgate.proxy.upstream.UpstreamListener;
 import dev.authgate.proxy.upstream.UpstreamPool;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -18,10 +16,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
 import java.util.concurrent.ScheduledFuture;
@@ -36,13 +31,12 @@ import java.util.concurrent.TimeUnit;
  *        └────────────┴──────────────┴─────────────────→ DONE (failure)
  * </pre>
  */
-final class Exchange implements UpstreamListener {
+final class UpstreamCall implements UpstreamListener {
 
     private enum State { CONNECTING, AWAITING_HEAD, RELAYING, FINISHING, DONE }
 
-    private final UpstreamPool pool;
+    private final UpstreamConnector connector;
     private final IntConsumer onResponseHead;
-    private final Class<? extends Channel> channelClass;
     private final Channel client;
     private final EventLoop loop;
     private final ForwardRequest fr;
@@ -55,9 +49,8 @@ final class Exchange implements UpstreamListener {
     private final long startNanos = System.nanoTime();
 
     private State state = State.CONNECTING;
-    private FullHttpRequest request;     // non-null while this exchange owns it (until written upstream)
+    private FullHttpRequest request;     // non-null while this call owns it (until written upstream)
     private UpstreamConnection conn;
-    private boolean retried;
     private long sendNanos;
     private boolean requestWritten;
     private ScheduledFuture<?> timer;
@@ -71,13 +64,12 @@ final class Exchange implements UpstreamListener {
     private ChannelFuture lastWrite;
     private long endNanos;
 
-    Exchange(UpstreamPool pool, Class<? extends Channel> channelClass, Channel client, ForwardRequest fr,
-             IntConsumer onResponseHead, CompletableFuture<ForwardOutcome> result) {
-        this.pool = pool;
+    UpstreamCall(UpstreamPool pool, Class<? extends Channel> channelClass, Channel client, ForwardRequest fr,
+                 IntConsumer onResponseHead, CompletableFuture<ForwardOutcome> result) {
         this.onResponseHead = onResponseHead;
-        this.channelClass = channelClass;
         this.client = client;
         this.loop = client.eventLoop();
+        this.connector = new UpstreamConnector(pool, loop, channelClass, fr.upstream());
         this.fr = fr;
         this.upstream = fr.upstream();
         this.target = upstream.host() + ":" + upstream.port();
@@ -93,59 +85,18 @@ final class Exchange implements UpstreamListener {
             ForwardedHeaders.rewriteRequest(fr);
         } catch (RuntimeException e) {
             // A header value the codec refuses (e.g. from a hand-built ForwardRequest): nothing was sent.
-            fail(Reason.UPSTREAM_UNAVAILABLE, "connect", "cannot build the upstream request for " + target
+            fail(UpstreamFailure.CONNECT, "cannot build the upstream request for " + target
                     + ": " + e.getMessage());
             return;
         }
-        UpstreamConnection idle = pool.pollIdle(loop, upstream.host(), upstream.port());
+        UpstreamConnection idle = connector.pollIdle();
         if (idle != null) {
             send(idle);
         } else {
-            connect();
+            connector.connect(() -> state == State.CONNECTING, this::send,
+                    detail -> fail(UpstreamFailure.CONNECT, detail));
         }
     }
-
-    // ---- connecting ---------------------------------------------------------------------------------------------
-
-    private void connect() {
-        pool.connect(loop, channelClass, upstream.host(), upstream.port(), upstream.connectTimeout(),
-                        upstream.maxIdle())
-                .addListener((Future<UpstreamConnection> f) -> {
-                    if (f.isSuccess()) {
-                        if (state == State.CONNECTING) {
-                            send(f.getNow());
-                        } else {
-                            f.getNow().close();
-                        }
-                    } else {
-                        connectFailed(f.cause());
-                    }
-                });
-    }
-
-    private void connectFailed(Throwable cause) {
-        if (state != State.CONNECTING) return;
-        // Nothing reached the upstream, so one more try on a fresh connection is safe. Not after a connect timeout:
-        // connect_timeout is the operator's budget for reaching the upstream, a retry would double it.
-        if (!retried && !(cause instanceof ConnectTimeoutException)) {
-            retried = true;
-            connect();
-            return;
-        }
-        fail(Reason.UPSTREAM_UNAVAILABLE, "connect", describeConnectFailure(cause) + (retried ? " (tried twice)" : ""));
-    }
-
-    private String describeConnectFailure(Throwable cause) {
-        if (cause instanceof ConnectTimeoutException) {
-            return "no connection to " + target + " within " + upstream.connectTimeout().toMillis()
-                    + "ms (connect_timeout)";
-        }
-        if (cause instanceof UnknownHostException) return "cannot resolve upstream host " + upstream.host();
-        if (cause instanceof ConnectException) return "connection refused by " + target;
-        return "cannot connect to " + target + ": " + message(cause);
-    }
-
-    // ---- sending ------------------------------------------------------------------------------------------------
 
     private void send(UpstreamConnection connection) {
         conn = connection;
@@ -163,12 +114,10 @@ final class Exchange implements UpstreamListener {
                 if (state == State.AWAITING_HEAD) rearm(responseTimeoutNanos);
             } else {
                 // Some bytes may have reached the upstream: never retried.
-                upstreamBroke("failed while receiving the request (" + message(f.cause()) + ")");
+                upstreamBroke("failed while receiving the request (" + UpstreamFailure.message(f.cause()) + ")");
             }
         });
     }
-
-    // ---- receiving ----------------------------------------------------------------------------------------------
 
     @Override
     public void onMessage(HttpObject msg) {
@@ -188,7 +137,7 @@ final class Exchange implements UpstreamListener {
     private void onHead(HttpResponse response) {
         if (state != State.AWAITING_HEAD || response.decoderResult().isFailure()) {
             String why = state == State.AWAITING_HEAD
-                    ? "sent an invalid response (" + message(response.decoderResult().cause()) + ")"
+                    ? "sent an invalid response (" + UpstreamFailure.message(response.decoderResult().cause()) + ")"
                     : "sent a second response head";
             ReferenceCountUtil.release(response);
             upstreamBroke(why);
@@ -197,7 +146,7 @@ final class Exchange implements UpstreamListener {
         int code = response.status().code();
         if (code == 101) {
             ReferenceCountUtil.release(response);
-            fail(Reason.UPSTREAM_UNAVAILABLE, "reset", "upstream " + target
+            fail(UpstreamFailure.RESET, "upstream " + target
                     + " answered 101 Switching Protocols; the gateway does not tunnel (Upgrade is stripped)");
             return;
         }
@@ -219,7 +168,9 @@ final class Exchange implements UpstreamListener {
         closeClientAfterBody = ForwardedHeaders.rewriteResponse(response, fr.requestId(), fr.gatewayName(),
                 bodyless, clientVersion, fr.closeAfter());
         lastWrite = client.write(response);
-        lastWrite.addListener(this::onClientWrite);
+        lastWrite.addListener(f -> {
+            if (!f.isSuccess()) clientGone();
+        });
         // From here response_timeout bounds each silence of the upstream mid-body (nginx's proxy_read_timeout).
         timer = loop.schedule(this::onTimer, responseTimeoutNanos, TimeUnit.NANOSECONDS);
     }
@@ -235,7 +186,7 @@ final class Exchange implements UpstreamListener {
             return;
         }
         if (content.decoderResult().isFailure()) {
-            String why = "sent an invalid response body (" + message(content.decoderResult().cause()) + ")";
+            String why = "sent an invalid response body (" + UpstreamFailure.message(content.decoderResult().cause()) + ")";
             content.release();
             upstreamBroke(why);
             return;
@@ -274,10 +225,8 @@ final class Exchange implements UpstreamListener {
 
     @Override
     public void onError(Throwable cause) {
-        upstreamBroke("failed (" + message(cause) + ")");
+        upstreamBroke("failed (" + UpstreamFailure.message(cause) + ")");
     }
-
-    // ---- backpressure -------------------------------------------------------------------------------------------
 
     /** The client can't keep up: stop reading the upstream until everything written so far has left. */
     private void pause() {
@@ -296,16 +245,10 @@ final class Exchange implements UpstreamListener {
         conn.channel().config().setAutoRead(true);
     }
 
-    // ---- endings ------------------------------------------------------------------------------------------------
-
-    private void onClientWrite(Future<? super Void> f) {
-        if (!f.isSuccess()) clientGone();
-    }
-
     private void onTimer() {
         timer = null;
         if (state == State.AWAITING_HEAD) {
-            fail(Reason.UPSTREAM_TIMEOUT, "timeout", "no response from upstream " + target + " within "
+            fail(UpstreamFailure.TIMEOUT, "no response from upstream " + target + " within "
                     + upstream.responseTimeout().toMillis() + "ms (response_timeout)");
         } else if (state == State.RELAYING) {
             long silent = System.nanoTime() - lastReadNanos;
@@ -313,7 +256,7 @@ final class Exchange implements UpstreamListener {
                 // Waiting for the client, not for the upstream.
                 rearm(responseTimeoutNanos);
             } else if (silent >= responseTimeoutNanos) {
-                cut(Reason.UPSTREAM_TIMEOUT, "timeout", "upstream " + target + " stalled mid-response after "
+                cut(UpstreamFailure.TIMEOUT, "upstream " + target + " stalled mid-response after "
                         + bytesOut + " body bytes (response_timeout)");
             } else {
                 rearm(responseTimeoutNanos - silent);
@@ -323,15 +266,15 @@ final class Exchange implements UpstreamListener {
 
     private void upstreamBroke(String what) {
         if (state == State.AWAITING_HEAD) {
-            fail(Reason.UPSTREAM_UNAVAILABLE, "reset", "upstream " + target + " " + what + " before answering");
+            fail(UpstreamFailure.RESET, "upstream " + target + " " + what + " before answering");
         } else if (state == State.RELAYING) {
-            cut(Reason.UPSTREAM_UNAVAILABLE, "reset", "upstream " + target + " " + what + " mid-response after "
+            cut(UpstreamFailure.RESET, "upstream " + target + " " + what + " mid-response after "
                     + bytesOut + " body bytes");
         }
     }
 
     /** Failure before anything reached the client: nothing is written, the caller answers 502/504. */
-    void fail(Reason reason, String kind, String detail) {
+    void fail(UpstreamFailure kind, String detail) {
         if (state == State.DONE) return;
         state = State.DONE;
         cancelTimer();
@@ -341,19 +284,18 @@ final class Exchange implements UpstreamListener {
             request = null;
         }
         long from = sendNanos != 0 ? sendNanos : startNanos;
-        result.complete(new ForwardOutcome(false, 0, 0, System.nanoTime() - from, reason, kind, detail));
+        result.complete(ForwardOutcome.failed(kind, System.nanoTime() - from, detail));
     }
 
     /** Failure after the head went to the client: the response is cut and the client connection closed. */
-    private void cut(Reason reason, String kind, String detail) {
+    private void cut(UpstreamFailure kind, String detail) {
         state = State.DONE;
         cancelTimer();
         conn.close();
         // Let what was relayed go out, then close: a truncated body must not look complete.
         client.flush();
         client.close();
-        result.complete(new ForwardOutcome(true, status, bytesOut, System.nanoTime() - sendNanos, reason, kind,
-                detail));
+        result.complete(ForwardOutcome.relayed(status, bytesOut, System.nanoTime() - sendNanos, kind, detail));
     }
 
     /** A write to the client failed: it went away. The upstream's partial response is abandoned. */
@@ -363,7 +305,7 @@ final class Exchange implements UpstreamListener {
         cancelTimer();
         conn.close();
         client.close();
-        result.complete(new ForwardOutcome(true, status, bytesOut, System.nanoTime() - sendNanos, null, null,
+        result.complete(ForwardOutcome.relayed(status, bytesOut, System.nanoTime() - sendNanos, null,
                 "client closed the connection during the response"));
     }
 
@@ -373,10 +315,10 @@ final class Exchange implements UpstreamListener {
         if (lastWriteOfBody.isSuccess()) {
             bytesOut += n;
             if (closeClientAfterBody) client.close();
-            result.complete(new ForwardOutcome(true, status, bytesOut, endNanos - sendNanos, null, null, null));
+            result.complete(ForwardOutcome.relayed(status, bytesOut, endNanos - sendNanos, null, null));
         } else {
             client.close();
-            result.complete(new ForwardOutcome(true, status, bytesOut, endNanos - sendNanos, null, null,
+            result.complete(ForwardOutcome.relayed(status, bytesOut, endNanos - sendNanos, null,
                     "client closed the connection before the response was complete"));
         }
     }
@@ -397,10 +339,5 @@ final class Exchange implements UpstreamListener {
             timer.cancel(false);
             timer = null;
         }
-    }
-
-    private static String message(Throwable t) {
-        String m = t.getMessage();
-        return m == null || m.isEmpty() ? t.getClass().getSimpleName() : m;
     }
 }

@@ -3,9 +3,9 @@ package dev.authgate.server;
 import dev.authgate.http.Problem;
 import dev.authgate.http.Reason;
 import dev.authgate.http.Responses;
-import dev.authgate.observe.AccessLogEntry;
+import dev.authgate.observe.RequestLog;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,45 +21,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Reads one request at a time (the channel does not auto-read: it reads only while a request's head or body is
- * awaited; messages decoded ahead, such as pipelined requests, wait in order), asks the {@link RequestGate} about its
- * head, buffers its body, then hands it to {@link ExchangeFlow} for auth and forwarding. Owns every gateway-made
- * answer on the connection and the decision to keep it alive or close it; a response followed by a close is flushed
- * first, and when request bytes may still be unread the close lingers ({@link Closing#lingerAndClose}) so that the
- * client gets the response, not a reset.
+ * The last handler of a client connection's pipeline. Reads one request at a time (the channel does not auto-read:
+ * it reads only while a request's head or body is awaited; messages decoded ahead, such as pipelined requests, wait
+ * in order), asks the {@link RequestGate} about its head, buffers its body within {@code max_body} and
+ * {@code body_timeout}, then hands it to the {@link RequestDispatcher} for the stages after it. Owns every
+ * gateway-made answer on the connection and the decision to keep it alive or close it ({@link Responder}); a
+ * response followed by a close is flushed first, and when request bytes may still be unread the close lingers
+ * ({@link Closing#lingerAndClose}) so that the client gets the response, not a reset.
  */
-final class RequestHandler extends ChannelInboundHandlerAdapter {
-    private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+final class ClientConnectionHandler extends ChannelInboundHandlerAdapter implements Responder {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnectionHandler.class);
     /** How long a closing connection keeps draining unread request bytes after its last response. */
     static final long LINGER_MILLIS = 2_000;
 
     enum State { AWAIT_HEAD, READING_BODY, DISPATCHED, CLOSING }
 
-    /** Fired by the server to every connection when it starts draining. */
-    static final Object DRAIN = new Object() {
-        @Override
-        public String toString() {
-            return "DRAIN";
-        }
-    };
-
     private final ServerContext server;
     private final HeaderTimeoutHandler headTimeout;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
-    private ExchangeFlow flow;
-    private Exchange.Connection connection;
+    private RequestDispatcher dispatcher;
+    private ClientPeer peer;
     private State state = State.AWAIT_HEAD;
-    private Exchange exchange;
+    private ClientRequest current;
     private ChannelHandlerContext ctx;
     private int served;                     // request heads read on this connection
-    private ScheduledFuture<?> bodyTimer;   // limits.body_timeout while a body is read
-    private long lastBodyNanos;
+    private BodyTimeout bodyTimeout;        // limits.body_timeout while a body is read
 
-    RequestHandler(ServerContext server, HeaderTimeoutHandler headTimeout) {
+    ClientConnectionHandler(ServerContext server, HeaderTimeoutHandler headTimeout) {
         this.server = server;
         this.headTimeout = headTimeout;
     }
@@ -67,7 +57,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.flow = new ExchangeFlow(server, this);
+        this.dispatcher = new RequestDispatcher(server, this);
+        this.bodyTimeout = new BodyTimeout(ctx.executor());
     }
 
     @Override
@@ -131,12 +122,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     private void onHead(HttpRequest req) {
         headTimeout.headReceived();
-        Exchange ex = new Exchange(server.runtime(), server.metrics(), connection(), req);
-        exchange = ex;
-        boolean hasBody = HttpUtil.isTransferEncodingChunked(req) || declaredLength(req) > 0;
+        ClientRequest ex = new ClientRequest(server.runtime(), server, peer(), req);
+        current = ex;
+        boolean hasBody = HttpUtil.isTransferEncodingChunked(req) || FramingRules.declaredLength(req) > 0;
         if (req.decoderResult().isFailure()) {
             ReferenceCountUtil.release(req);
-            answer(ex, RequestGate.decoderFailure(req.decoderResult().cause(), ex.runtime.limits()), true, true);
+            answer(ex, StrictRequestDecoder.failure(req.decoderResult().cause(), ex.runtime.limits()), true, true);
             return;
         }
         // limits.max_requests_per_connection: the last one allowed is answered with Connection: close.
@@ -153,7 +144,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         ex.target = decision.target();
         if (decision instanceof RequestGate.Refused) {
             RequestGate.Refused refused = (RequestGate.Refused) decision;
-            ex.route = refused.route();
+            ex.route(refused.route());
             ReferenceCountUtil.release(req);
             // A malformed or oversized head says nothing good about what follows it on the connection.
             Reason reason = refused.problem().reason();
@@ -162,53 +153,46 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RequestGate.Admitted admitted = (RequestGate.Admitted) decision;
-        ex.route = admitted.route();
+        ex.route(admitted.route());
         if (HttpUtil.is100ContinueExpected(req)) {
             ctx.writeAndFlush(Responses.continueResponse());
         }
-        long max = ex.runtime.limits().maxBody();
-        if (admitted.contentLength() > 0) {
-            ex.body(ctx.alloc().buffer((int) admitted.contentLength(), (int) admitted.contentLength()));
-        } else if (admitted.contentLength() < 0) {
-            ex.body(ctx.alloc().buffer((int) Math.min(8192, max), (int) max));
-        } else {
-            ex.body(Unpooled.EMPTY_BUFFER);
-        }
+        ex.allocateBody(ctx.alloc(), admitted.contentLength());
         state = State.READING_BODY;
-        startBodyTimer(ex);
+        bodyTimeout.start(ex.runtime.limits().bodyTimeout().toNanos(), () -> bodyTimedOut(ex));
         if (req instanceof HttpContent) {
             onContent((HttpContent) req);
         }
     }
 
     private void onContent(HttpContent content) {
-        Exchange ex = exchange;
+        ClientRequest ex = current;
         try {
             if (content.decoderResult().isFailure()) {
                 ex.releaseBody();
-                answer(ex, RequestGate.decoderFailure(content.decoderResult().cause(), ex.runtime.limits()), true, true);
+                answer(ex, StrictRequestDecoder.failure(content.decoderResult().cause(), ex.runtime.limits()), true, true);
                 return;
             }
             ByteBuf data = content.content();
-            long total = ex.bytesIn + data.readableBytes();
+            long total = ex.log.bytesIn() + data.readableBytes();
             if (total > ex.runtime.limits().maxBody()) {
-                ex.bytesIn = total;
+                ex.log.bytesIn(total);
                 ex.releaseBody();
                 answer(ex, ex.runtime.gate().bodyTooLarge(ex.route, total), true, true);
                 return;
             }
             if (data.isReadable()) {
                 ex.body().writeBytes(data);
-                lastBodyNanos = System.nanoTime();
+                bodyTimeout.bytesArrived();
             }
-            ex.bytesIn = total;
+            ex.log.bytesIn(total);
         } finally {
             content.release();
         }
         if (content instanceof LastHttpContent) {
-            cancelBodyTimer();
+            bodyTimeout.cancel();
             state = State.DISPATCHED;
-            flow.dispatch(ex);
+            dispatcher.dispatch(ex);
         }
     }
 
@@ -218,7 +202,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             if (state == State.AWAIT_HEAD) headTimedOut();
         } else if (evt instanceof IdleStateEvent) {
             onIdle();
-        } else if (evt == DRAIN) {
+        } else if (evt == ServerContext.DRAIN) {
             if (state == State.AWAIT_HEAD && !headTimeout.inHead()) closeNow();
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -226,14 +210,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void headTimedOut() {
-        Exchange ex = new Exchange(server.runtime(), server.metrics(), connection(), null);
-        exchange = ex;
+        ClientRequest ex = new ClientRequest(server.runtime(), server, peer(), null);
+        current = ex;
         answer(ex, Problem.of(Reason.REQUEST_TIMEOUT, "request head not complete within limits.header_timeout ("
                 + ex.runtime.limits().headerTimeout().toMillis() + " ms)", null), true, true);
     }
 
     private void onIdle() {
-        // A body being read is bounded by limits.body_timeout (onBodyTimer), not by idle_timeout.
+        // A body being read is bounded by limits.body_timeout (BodyTimeout), not by idle_timeout.
         if (state == State.AWAIT_HEAD) {
             if (headTimeout.inHead()) {
                 headTimedOut();
@@ -243,58 +227,33 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void startBodyTimer(Exchange ex) {
-        lastBodyNanos = System.nanoTime();
-        bodyTimer = ctx.executor().schedule(() -> onBodyTimer(ex), ex.runtime.limits().bodyTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
-    }
-
-    /** Fires at most once per body_timeout: 408 when no body byte came for that long, else waits for the rest. */
-    private void onBodyTimer(Exchange ex) {
-        bodyTimer = null;
-        if (state != State.READING_BODY || exchange != ex) return;
-        long timeout = ex.runtime.limits().bodyTimeout().toNanos();
-        long silent = System.nanoTime() - lastBodyNanos;
-        if (silent < timeout) {
-            bodyTimer = ctx.executor().schedule(() -> onBodyTimer(ex), timeout - silent, TimeUnit.NANOSECONDS);
-            return;
-        }
+    /** No body byte for body_timeout: 408. */
+    private void bodyTimedOut(ClientRequest ex) {
+        if (state != State.READING_BODY || current != ex) return;
         ex.releaseBody();
         answer(ex, Problem.of(Reason.REQUEST_TIMEOUT, "no body bytes for limits.body_timeout ("
-                + ex.runtime.limits().bodyTimeout().toMillis() + " ms) after " + ex.bytesIn + " bytes",
+                + ex.runtime.limits().bodyTimeout().toMillis() + " ms) after " + ex.log.bytesIn() + " bytes",
                 ex.route == null ? null : ex.route.name()), true, true);
     }
 
-    private void cancelBodyTimer() {
-        if (bodyTimer != null) {
-            bodyTimer.cancel(false);
-            bodyTimer = null;
-        }
-    }
-
-    /**
-     * Writes a gateway-made problem response, logs the request, then reads the next request or closes.
-     *
-     * @param close  send {@code Connection: close} and close after the response
-     * @param linger request bytes may be unread: shut the output and drain the input before closing
-     */
-    void answer(Exchange ex, Problem problem, boolean close, boolean linger) {
+    @Override
+    public void answer(ClientRequest ex, Problem problem, boolean close, boolean linger) {
         boolean closing = close || !ex.keepAlive || server.draining();
         FullHttpResponse response = ex.runtime.responses().problem(ctx.alloc(), problem, ex.requestId, closing);
         int bytesOut = response.content().readableBytes();
         send(ex, response, closing, linger, () -> ex.logGateway(problem, bytesOut));
     }
 
-    /** Writes a bodyless gateway-made response ({@code respond:} routes, acknowledged duplicates). */
-    void answerEmpty(Exchange ex, int status, String reason, String detail) {
+    @Override
+    public void answerEmpty(ClientRequest ex, int status, String reason, String detail) {
         boolean closing = !ex.keepAlive || server.draining();
         FullHttpResponse response = ex.runtime.responses().empty(status, ex.requestId, closing);
         send(ex, response, closing, false,
-                () -> ex.log(status, AccessLogEntry.SOURCE_GATEWAY, reason, detail, 0));
+                () -> ex.log(RequestLog.Answer.gateway(status, reason, detail, 0)));
     }
 
-    private void send(Exchange ex, FullHttpResponse response, boolean close, boolean linger, Runnable log) {
-        cancelBodyTimer();
+    private void send(ClientRequest ex, FullHttpResponse response, boolean close, boolean linger, Runnable log) {
+        bodyTimeout.cancel();
         state = close ? State.CLOSING : State.DISPATCHED;
         if (close) {
             headTimeout.stop();
@@ -315,8 +274,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** The upstream's response was relayed: read the next request or close. */
-    void relayed(Exchange ex, boolean close) {
+    @Override
+    public void relayed(ClientRequest ex, boolean close) {
         if (close || !ctx.channel().isActive()) {
             closeNow();
         } else {
@@ -324,9 +283,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void next(Exchange ex) {
-        if (exchange != ex) return;
-        exchange = null;
+    private void next(ClientRequest ex) {
+        if (current != ex) return;
+        current = null;
         if (server.draining() || !ctx.channel().isActive()) {
             closeNow();
             return;
@@ -336,17 +295,18 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         drain();
     }
 
-    /** Whether {@code ex} is still the request this connection is serving, on a live connection. */
-    boolean current(Exchange ex) {
-        return exchange == ex && state == State.DISPATCHED && ctx.channel().isActive();
+    @Override
+    public boolean current(ClientRequest ex) {
+        return current == ex && state == State.DISPATCHED && ctx.channel().isActive();
     }
 
-    ChannelHandlerContext ctx() {
-        return ctx;
+    @Override
+    public Channel channel() {
+        return ctx.channel();
     }
 
     private void closeNow() {
-        cancelBodyTimer();
+        bodyTimeout.cancel();
         state = State.CLOSING;
         headTimeout.stop();
         releasePending();
@@ -357,42 +317,33 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         State was = state;
         state = State.CLOSING;
-        cancelBodyTimer();
+        bodyTimeout.cancel();
         headTimeout.stop();
         releasePending();
-        Exchange ex = exchange;
+        ClientRequest ex = current;
         if (was == State.READING_BODY && ex != null) {
             ex.releaseBody();
-            ex.log(499, AccessLogEntry.SOURCE_GATEWAY, null,
-                    "client closed the connection while sending the body", 0);
+            ex.log(RequestLog.Answer.gateway(499, null, "client closed the connection while sending the body", 0));
         }
-        // A DISPATCHED exchange finishes in ExchangeFlow, which sees the closed channel and logs it.
+        // A DISPATCHED request finishes in the RequestDispatcher, which sees the closed channel and logs it.
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Exchange ex = exchange;
+        ClientRequest ex = current;
         String id = ex == null ? "-" : ex.requestId;
         if (Closing.isPeerProblem(cause)) {
-            LOG.debug("connection {} request_id={}: {}", connection(), id, cause.toString());
+            LOG.debug("connection {} request_id={}: {}", peer(), id, cause.toString());
         } else {
-            LOG.warn("connection {} request_id={}: closing after an unexpected error", connection(), id, cause);
+            LOG.warn("connection {} request_id={}: closing after an unexpected error", peer(), id, cause);
         }
         if (state == State.READING_BODY && ex != null) ex.releaseBody();
         closeNow();
     }
 
-    private Exchange.Connection connection() {
-        if (connection == null) connection = Exchange.Connection.of(ctx);
-        return connection;
-    }
-
-    private static long declaredLength(HttpRequest req) {
-        try {
-            return HttpUtil.getContentLength(req, 0L);
-        } catch (NumberFormatException e) {
-            return 1; // unreadable: assume there is a body we will not read
-        }
+    private ClientPeer peer() {
+        if (peer == null) peer = ClientPeer.of(ctx);
+        return peer;
     }
 }
