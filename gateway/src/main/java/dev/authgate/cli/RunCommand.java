@@ -8,7 +8,7 @@ import dev.authgate.config.Durations;
 import dev.authgate.config.GatewayConfig;
 import dev.authgate.config.HostPort;
 import dev.authgate.config.RouteTable;
-import dev.authgate.config.TlsConfig;
+import dev.authgate.tls.TlsConfig;
 import dev.authgate.observe.AccessLogFormat;
 import dev.authgate.observe.Metrics;
 import dev.authgate.proxy.UpstreamForwarder;

@@ -1,6 +1,7 @@
 package dev.authgate.config;
 
 import dev.authgate.tls.SslContexts;
+import dev.authgate.tls.TlsConfig;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

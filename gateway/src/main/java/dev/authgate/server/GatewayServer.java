@@ -3,7 +3,7 @@ package dev.authgate.server;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.HashingExecutors;
 import dev.authgate.config.GatewayConfig;
-import dev.authgate.config.TlsConfig;
+import dev.authgate.tls.TlsConfig;
 import dev.authgate.observe.Metrics;
 import dev.authgate.proxy.Forwarder;
 import dev.authgate.replay.ReplayGuard;

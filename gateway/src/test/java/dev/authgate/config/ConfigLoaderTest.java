@@ -1,6 +1,7 @@
 package dev.authgate.config;
 
 import dev.authgate.testing.TestCerts;
+import dev.authgate.tls.TlsConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -9,7 +9,7 @@ import dev.authgate.config.GatewayConfig;
 import dev.authgate.config.LimitsConfig;
 import dev.authgate.config.ListenConfig;
 import dev.authgate.config.RouteConfig;
-import dev.authgate.config.TlsConfig;
+import dev.authgate.tls.TlsConfig;
 import dev.authgate.config.UpstreamConfig;
 
 import java.io.IOException;

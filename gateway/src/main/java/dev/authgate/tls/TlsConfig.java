@@ -1,4 +1,4 @@
-package dev.authgate.config;
+package dev.authgate.tls;
 
 import java.nio.file.Path;
 import java.time.Duration;
