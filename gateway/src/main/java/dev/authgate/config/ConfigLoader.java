@@ -45,7 +45,7 @@ import java.util.regex.Pattern;
  * secrets, secrets padded with whitespace, plain HTTP, unused upstreams) never stop loading; they name the key path,
  * never a value.
  */
-public final class ConfigLoader {
+public final class ConfigLoader implements ReadContext {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
     /** Route, upstream and gateway names: they go into logs, metric labels and {@code Via}. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -60,23 +60,23 @@ public final class ConfigLoader {
     private final SecretResolver secrets;
     private final AuthReader auth;
 
-    private ConfigLoader(Path file, Function<String, String> env, Consumer<String> warnings) {
+    private ConfigLoader(Path file, Function<String, String> env, Consumer<String> warnings, AuthReader auth) {
         this.shownFile = file.toString();
         this.file = file.toAbsolutePath().normalize();
         this.warnings = warnings;
         this.secrets = new SecretResolver(this.file.getParent(), env, warnings, referencedFiles);
-        this.auth = new AuthReader(secrets, referencedFiles);
+        this.auth = auth;
     }
 
-    /** {@link #load(Path, Function, Consumer)} with the process environment; warnings are logged at WARN. */
-    public static GatewayConfig load(Path file) throws ConfigException {
-        return load(file, System::getenv, ConfigLoader::logWarning);
+    /** {@link #load(Path, Function, Consumer, AuthReader)} with the process environment; warnings are logged at WARN. */
+    public static GatewayConfig load(Path file, AuthReader auth) throws ConfigException {
+        return load(file, System::getenv, ConfigLoader::logWarning, auth);
     }
 
-    /** {@link #load(Path, Function, Consumer)} with {@code env} as the environment; warnings are logged at WARN. */
-    public static GatewayConfig load(Path file, Map<String, String> env) throws ConfigException {
+    /** {@link #load(Path, Function, Consumer, AuthReader)} with {@code env} as the environment; warnings at WARN. */
+    public static GatewayConfig load(Path file, Map<String, String> env, AuthReader auth) throws ConfigException {
         Objects.requireNonNull(env, "env");
-        return load(file, env::get, ConfigLoader::logWarning);
+        return load(file, env::get, ConfigLoader::logWarning, auth);
     }
 
     /**
@@ -85,14 +85,28 @@ public final class ConfigLoader {
      * @param file     the config file; messages name it as given, {@link GatewayConfig#source()} is absolute
      * @param env      looks up {@code ${env:NAME}} variables; returns null for an unset variable
      * @param warnings receives each warning as {@code FILE:LINE: KEY.PATH: text}
+     * @param auth     reads each {@code routes[N].auth}: the scheme registry, {@code AuthSchemes.standard()}
      * @throws ConfigException the first problem found, as {@code FILE:LINE: KEY.PATH: problem}; never a secret value
      */
-    public static GatewayConfig load(Path file, Function<String, String> env, Consumer<String> warnings)
-            throws ConfigException {
+    public static GatewayConfig load(Path file, Function<String, String> env, Consumer<String> warnings,
+                                     AuthReader auth) throws ConfigException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(env, "env");
         Objects.requireNonNull(warnings, "warnings");
-        return new ConfigLoader(file, env, warnings).load();
+        Objects.requireNonNull(auth, "auth");
+        return new ConfigLoader(file, env, warnings, auth).load();
+    }
+
+    @Override
+    public Secret secret(ConfigNode node) throws ConfigException {
+        return secrets.resolve(node);
+    }
+
+    @Override
+    public FileContent file(ConfigNode node, int maxBytes, String expected) throws ConfigException {
+        Path path = secrets.resolvePath(node, node.text());
+        referencedFiles.add(path);
+        return new FileContent(path, SecretResolver.readSmallFile(node, path, maxBytes, expected));
     }
 
     private static void logWarning(String warning) {
@@ -111,7 +125,7 @@ public final class ConfigLoader {
         ErrorsConfig errors = top.get("errors") == null ? ErrorsConfig.defaults()
                 : new ErrorsConfig(top.get("errors").map("expose_reason").bool("expose_reason", true));
         Map<String, UpstreamConfig> upstreams = RouteReader.upstreams(top.get("upstreams"));
-        List<RouteConfig> routes = new RouteReader(auth).routes(top.require("routes"), upstreams);
+        List<RouteConfig> routes = new RouteReader(auth, this).routes(top.require("routes"), upstreams);
         warnUnusedUpstreams(top.get("upstreams"), upstreams, routes);
         // last: the most expensive check, after everything cheap has passed
         if (listen.tls() != null) checkTls(listenMap.get("tls").map("cert", "key", "protocols", "expiry_warning"), listen.tls());

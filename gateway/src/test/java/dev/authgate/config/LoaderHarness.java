@@ -1,5 +1,6 @@
 package dev.authgate.config;
 
+import dev.authgate.auth.schemes.AuthSchemes;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 
 import java.io.IOException;
@@ -42,13 +43,13 @@ final class LoaderHarness {
 
     GatewayConfig load(String yaml) throws ConfigException {
         write("gateway.yaml", yaml);
-        return ConfigLoader.load(file, env::get, warnings::add);
+        return ConfigLoader.load(file, env::get, warnings::add, AuthSchemes.standard());
     }
 
     /** The message of the ConfigException that loading {@code yaml} must throw. */
     String error(String yaml) {
         write("gateway.yaml", yaml);
-        return assertThrows(ConfigException.class, () -> ConfigLoader.load(file, env::get, warnings::add)).getMessage();
+        return assertThrows(ConfigException.class, () -> ConfigLoader.load(file, env::get, warnings::add, AuthSchemes.standard())).getMessage();
     }
 
     /** The message prefix for a line of gateway.yaml: {@code /tmp/.../gateway.yaml:LINE: }. */
