@@ -1,10 +1,10 @@
 package dev.authgate.cli;
 
+import dev.authgate.auth.AnyConfig;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.none.NoneConfig;
 import dev.authgate.auth.schemes.AuthSchemes;
-import dev.authgate.auth.AnyConfig;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.ConfigException;
 import dev.authgate.config.ConfigLoader;

@@ -45,7 +45,7 @@ import java.util.regex.Pattern;
  * secrets, secrets padded with whitespace, plain HTTP, unused upstreams) never stop loading; they name the key path,
  * never a value.
  */
-public final class ConfigLoader implements ReadContext {
+public final class ConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
     /** Route, upstream and gateway names: they go into logs, metric labels and {@code Via}. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -97,18 +97,6 @@ public final class ConfigLoader implements ReadContext {
         return new ConfigLoader(file, env, warnings, auth).load();
     }
 
-    @Override
-    public Secret secret(ConfigNode node) throws ConfigException {
-        return secrets.resolve(node);
-    }
-
-    @Override
-    public FileContent file(ConfigNode node, int maxBytes, String expected) throws ConfigException {
-        Path path = secrets.resolvePath(node, node.text());
-        referencedFiles.add(path);
-        return new FileContent(path, SecretResolver.readSmallFile(node, path, maxBytes, expected));
-    }
-
     private static void logWarning(String warning) {
         log.warn("config: {}", warning);
     }
@@ -125,7 +113,7 @@ public final class ConfigLoader implements ReadContext {
         ErrorsConfig errors = top.get("errors") == null ? ErrorsConfig.defaults()
                 : new ErrorsConfig(top.get("errors").map("expose_reason").bool("expose_reason", true));
         Map<String, UpstreamConfig> upstreams = RouteReader.upstreams(top.get("upstreams"));
-        List<RouteConfig> routes = new RouteReader(auth, this).routes(top.require("routes"), upstreams);
+        List<RouteConfig> routes = new RouteReader(auth, secrets).routes(top.require("routes"), upstreams);
         warnUnusedUpstreams(top.get("upstreams"), upstreams, routes);
         // last: the most expensive check, after everything cheap has passed
         if (listen.tls() != null) checkTls(listenMap.get("tls").map("cert", "key", "protocols", "expiry_warning"), listen.tls());

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * What a scheme's config reader may use besides its {@link ConfigNode}: secrets and files resolved as the rest of the
- * config is (relative to the config's folder, recorded for reload). Implemented by {@link ConfigLoader}.
+ * config is (relative to the config's folder, recorded for reload). Implemented by {@link SecretResolver}.
  */
 public interface ReadContext {
     /** A secret field: {@code ${env:NAME}}, {@code ${file:PATH}} or, with a warning, an inline value. */

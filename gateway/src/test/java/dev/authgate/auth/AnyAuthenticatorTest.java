@@ -1,11 +1,11 @@
 package dev.authgate.auth;
 
+import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.authgate.auth.apikey.ApiKeyConfig;
 import dev.authgate.auth.basic.BasicAuthenticatorTest;
 import dev.authgate.auth.basic.BasicConfig;
 import dev.authgate.auth.bearer.BearerConfig;
 import dev.authgate.auth.schemes.AuthSchemes;
-import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.Secret;
 import dev.authgate.http.Reason;

@@ -1,12 +1,12 @@
 package dev.authgate.auth;
 
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.authgate.auth.apikey.ApiKeyConfig;
 import dev.authgate.auth.basic.BasicConfig;
 import dev.authgate.auth.bearer.BearerConfig;
 import dev.authgate.auth.schemes.AuthSchemes;
-import at.favre.lib.crypto.bcrypt.BCrypt;
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.authgate.config.Secret;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

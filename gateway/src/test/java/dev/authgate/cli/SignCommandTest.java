@@ -1,14 +1,14 @@
 package dev.authgate.cli;
 
-import dev.authgate.auth.schemes.AuthSchemes;
-import dev.authgate.auth.hmac.HmacConfig;
-import dev.authgate.auth.none.NoneConfig;
 import dev.authgate.Main;
 import dev.authgate.auth.AuthRequest;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.hmac.HmacAuthenticator;
+import dev.authgate.auth.hmac.HmacConfig;
 import dev.authgate.auth.hmac.HmacSchemes;
+import dev.authgate.auth.none.NoneConfig;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.RouteConfig;
 import dev.authgate.config.Secret;

@@ -1,8 +1,8 @@
 package dev.authgate.config;
 
-import dev.authgate.auth.schemes.AuthSchemes;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.authgate.auth.schemes.AuthSchemes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

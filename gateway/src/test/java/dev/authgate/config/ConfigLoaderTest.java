@@ -1,12 +1,12 @@
 package dev.authgate.config;
 
-import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.auth.AnyConfig;
 import dev.authgate.auth.apikey.ApiKeyConfig;
 import dev.authgate.auth.basic.BasicConfig;
 import dev.authgate.auth.bearer.BearerConfig;
 import dev.authgate.auth.hmac.HmacConfig;
 import dev.authgate.auth.none.NoneConfig;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.testing.TestCerts;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.authgate.config;
 
-import dev.authgate.auth.schemes.AuthSchemes;
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.authgate.auth.schemes.AuthSchemes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package dev.authgate.route;
 
+import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.none.NoneConfig;
 import dev.authgate.auth.schemes.AuthSchemes;
-import dev.authgate.auth.AuthSupport;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.RouteConfig;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package dev.authgate.server;
 
+import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.authgate.auth.AnyConfig;
 import dev.authgate.auth.Credential;
 import dev.authgate.auth.apikey.ApiKeyConfig;
 import dev.authgate.auth.basic.BasicConfig;
 import dev.authgate.auth.bearer.BearerConfig;
-import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.Secret;
 import dev.authgate.observe.AccessLogEntry;

@@ -1,7 +1,7 @@
 package dev.authgate.testing;
 
-import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.admin.AdminServer;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.ConfigException;
 import dev.authgate.config.ConfigLoader;
 import dev.authgate.config.GatewayConfig;

@@ -1,7 +1,7 @@
 package dev.authgate.testing;
 
-import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.auth.none.NoneConfig;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.AdminConfig;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.ConfigException;

@@ -1,11 +1,11 @@
 package dev.authgate.auth.basic;
 
+import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.authgate.auth.AuthProbe;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.HashingExecutors;
 import dev.authgate.auth.TestExecutors;
-import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.authgate.http.Reason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

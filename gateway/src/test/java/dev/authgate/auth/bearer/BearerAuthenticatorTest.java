@@ -3,7 +3,6 @@ package dev.authgate.auth.bearer;
 import dev.authgate.auth.AuthProbe;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.Credential;
-import dev.authgate.auth.Credential;
 import dev.authgate.config.Secret;
 import dev.authgate.http.Reason;
 import org.junit.jupiter.api.AfterEach;

@@ -1,10 +1,10 @@
 package dev.authgate.auth.hmac;
 
 import dev.authgate.auth.AnyConfig;
+import dev.authgate.auth.Authenticator;
 import dev.authgate.auth.Credential;
 import dev.authgate.auth.bearer.BearerConfig;
 import dev.authgate.auth.schemes.AuthSchemes;
-import dev.authgate.auth.Authenticator;
 import dev.authgate.config.Secret;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** {@link Authenticators#create} builds the HMAC authenticator, alone and inside {@code any:}. */
+/** {@link dev.authgate.auth.schemes.AuthSchemes#create} builds the HMAC authenticator, alone and inside {@code any:}. */
 class HmacFactoryTest {
 
     @Test

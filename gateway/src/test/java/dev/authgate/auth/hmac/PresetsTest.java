@@ -1,7 +1,7 @@
 package dev.authgate.auth.hmac;
 
-import dev.authgate.auth.SignedRequest;
 import dev.authgate.auth.AuthResult;
+import dev.authgate.auth.SignedRequest;
 import dev.authgate.http.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
