@@ -2,6 +2,7 @@ package dev.authgate.cli;
 
 import dev.authgate.Version;
 import dev.authgate.admin.AdminServer;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.ConfigException;
 import dev.authgate.config.ConfigLoader;
 import dev.authgate.config.Durations;
@@ -72,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         GatewayConfig cfg;
         try {
-            cfg = ConfigLoader.load(config);
+            cfg = ConfigLoader.load(config, AuthSchemes.standard());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 1;

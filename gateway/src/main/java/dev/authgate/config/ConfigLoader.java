@@ -61,23 +61,23 @@ public final class ConfigLoader {
     private final SecretResolver secrets;
     private final AuthReader auth;
 
-    private ConfigLoader(Path file, Function<String, String> env, Consumer<String> warnings) {
+    private ConfigLoader(Path file, Function<String, String> env, Consumer<String> warnings, AuthReader auth) {
         this.shownFile = file.toString();
         this.file = file.toAbsolutePath().normalize();
         this.warnings = warnings;
         this.secrets = new SecretResolver(this.file.getParent(), env, warnings, referencedFiles);
-        this.auth = new AuthReader(secrets, referencedFiles);
+        this.auth = auth;
     }
 
-    /** {@link #load(Path, Function, Consumer)} with the process environment; warnings are logged at WARN. */
-    public static GatewayConfig load(Path file) throws ConfigException {
-        return load(file, System::getenv, ConfigLoader::logWarning);
+    /** {@link #load(Path, Function, Consumer, AuthReader)} with the process environment; warnings are logged at WARN. */
+    public static GatewayConfig load(Path file, AuthReader auth) throws ConfigException {
+        return load(file, System::getenv, ConfigLoader::logWarning, auth);
     }
 
-    /** {@link #load(Path, Function, Consumer)} with {@code env} as the environment; warnings are logged at WARN. */
-    public static GatewayConfig load(Path file, Map<String, String> env) throws ConfigException {
+    /** {@link #load(Path, Function, Consumer, AuthReader)} with {@code env} as the environment; warnings at WARN. */
+    public static GatewayConfig load(Path file, Map<String, String> env, AuthReader auth) throws ConfigException {
         Objects.requireNonNull(env, "env");
-        return load(file, env::get, ConfigLoader::logWarning);
+        return load(file, env::get, ConfigLoader::logWarning, auth);
     }
 
     /**
@@ -86,14 +86,16 @@ public final class ConfigLoader {
      * @param file     the config file; messages name it as given, {@link GatewayConfig#source()} is absolute
      * @param env      looks up {@code ${env:NAME}} variables; returns null for an unset variable
      * @param warnings receives each warning as {@code FILE:LINE: KEY.PATH: text}
+     * @param auth     reads each {@code routes[N].auth}: the scheme registry, {@code AuthSchemes.standard()}
      * @throws ConfigException the first problem found, as {@code FILE:LINE: KEY.PATH: problem}; never a secret value
      */
-    public static GatewayConfig load(Path file, Function<String, String> env, Consumer<String> warnings)
-            throws ConfigException {
+    public static GatewayConfig load(Path file, Function<String, String> env, Consumer<String> warnings,
+                                     AuthReader auth) throws ConfigException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(env, "env");
         Objects.requireNonNull(warnings, "warnings");
-        return new ConfigLoader(file, env, warnings).load();
+        Objects.requireNonNull(auth, "auth");
+        return new ConfigLoader(file, env, warnings, auth).load();
     }
 
     private static void logWarning(String warning) {
@@ -112,7 +114,7 @@ public final class ConfigLoader {
         ErrorsConfig errors = top.get("errors") == null ? ErrorsConfig.defaults()
                 : new ErrorsConfig(top.get("errors").map("expose_reason").bool("expose_reason", true));
         Map<String, UpstreamConfig> upstreams = RouteReader.upstreams(top.get("upstreams"));
-        List<RouteConfig> routes = new RouteReader(auth).routes(top.require("routes"), upstreams);
+        List<RouteConfig> routes = new RouteReader(auth, secrets).routes(top.require("routes"), upstreams);
         warnUnusedUpstreams(top.get("upstreams"), upstreams, routes);
         // last: the most expensive check, after everything cheap has passed
         if (listen.tls() != null) checkTls(listenMap.get("tls").map("cert", "key", "protocols", "expiry_warning"), listen.tls());

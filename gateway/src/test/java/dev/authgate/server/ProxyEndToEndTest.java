@@ -1,5 +1,7 @@
 package dev.authgate.server;
 
+import dev.authgate.auth.Credential;
+import dev.authgate.auth.bearer.BearerConfig;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.Secret;
 import dev.authgate.observe.AccessLogEntry;
@@ -38,7 +40,7 @@ class ProxyEndToEndTest {
     }
 
     private static AuthConfig bearer() {
-        return new AuthConfig.Bearer(null, List.of(new AuthConfig.Credential("ci-bot", new Secret(TOKEN, "inline"))));
+        return new BearerConfig(null, List.of(new Credential("ci-bot", new Secret(TOKEN, "inline"))));
     }
 
     private GatewayFixture gateway(String upstreamUrl, Duration responseTimeout) {

@@ -1,5 +1,6 @@
 package dev.authgate.server;
 
+import dev.authgate.auth.hmac.HmacConfig;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.GatewayConfig;
 import dev.authgate.config.Secret;
@@ -42,8 +43,8 @@ class ReplayEndToEndTest {
     }
 
     private static AuthConfig github(String onDuplicate) {
-        return new AuthConfig.Hmac("github", null, null, null, null, null, null, null, null,
-                List.of(new Secret(SECRET, "inline")), new AuthConfig.ReplayConfig("id", Duration.ofMinutes(10),
+        return new HmacConfig("github", null, null, null, null, null, null, null, null,
+                List.of(new Secret(SECRET, "inline")), new HmacConfig.ReplayConfig("id", Duration.ofMinutes(10),
                 onDuplicate), null);
     }
 

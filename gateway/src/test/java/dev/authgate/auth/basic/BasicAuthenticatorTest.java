@@ -1,7 +1,11 @@
-package dev.authgate.auth;
+package dev.authgate.auth.basic;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import dev.authgate.config.AuthConfig;
+import dev.authgate.auth.AuthProbe;
+import dev.authgate.auth.AuthResult;
+import dev.authgate.auth.AuthSupport;
+import dev.authgate.auth.HashingExecutors;
+import dev.authgate.auth.TestExecutors;
 import dev.authgate.http.Reason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,13 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class BasicAuthenticatorTest {
-    static final String ALICE_PASSWORD = "c0rrect-h0rse:battery";
+public class BasicAuthenticatorTest {
+    public static final String ALICE_PASSWORD = "c0rrect-h0rse:battery";
     static final String BOB_PASSWORD = "Tr0ub4dor&3-bob";
     static final String CAROL_PASSWORD = "carol-s3cret-2b";
     static final String WRONG_PASSWORD = "wr0ng-passw0rd-x";
     // Cost 4 keeps the tests fast; the code paths are the same at 12.
-    static final String ALICE_HASH = BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(4, ALICE_PASSWORD.toCharArray());
+    public static final String ALICE_HASH = BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(4, ALICE_PASSWORD.toCharArray());
     static final String BOB_HASH = BCrypt.with(BCrypt.Version.VERSION_2A).hashToString(4, BOB_PASSWORD.toCharArray());
     static final String CAROL_HASH = BCrypt.with(BCrypt.Version.VERSION_2B).hashToString(4, CAROL_PASSWORD.toCharArray());
 
@@ -48,8 +52,8 @@ class BasicAuthenticatorTest {
         probe.close();
     }
 
-    private static AuthConfig.Basic config() {
-        return new AuthConfig.Basic("ops", Map.of("alice", ALICE_HASH, "bob", BOB_HASH, "carol", CAROL_HASH), null);
+    private static BasicConfig config() {
+        return new BasicConfig("ops", Map.of("alice", ALICE_HASH, "bob", BOB_HASH, "carol", CAROL_HASH), null);
     }
 
     private BasicAuthenticator basic(AuthSupport support) {
@@ -60,7 +64,7 @@ class BasicAuthenticatorTest {
         return basic(AuthProbe.support(counting));
     }
 
-    static String basicHeader(String user, String password) {
+    public static String basicHeader(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -138,7 +142,7 @@ class BasicAuthenticatorTest {
     @Test
     void makesTheDummyHashAsCostlyAsMostConfiguredHashes() {
         String cost5 = BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(5, "x".toCharArray());
-        BasicAuthenticator mixed = new BasicAuthenticator(new AuthConfig.Basic(null,
+        BasicAuthenticator mixed = new BasicAuthenticator(new BasicConfig(null,
                 Map.of("a", cost5, "b", cost5, "c", ALICE_HASH), null), AuthProbe.support(counting));
         assertEquals(5, mixed.dummyCost());
     }
@@ -243,7 +247,7 @@ class BasicAuthenticatorTest {
         String hash = new String(BCrypt.with(BCrypt.Version.VERSION_2Y,
                 at.favre.lib.crypto.bcrypt.LongPasswordStrategies.truncate(BCrypt.Version.VERSION_2Y))
                 .hash(4, longPassword.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
-        BasicAuthenticator basic = new BasicAuthenticator(new AuthConfig.Basic(null, Map.of("dave", hash), null),
+        BasicAuthenticator basic = new BasicAuthenticator(new BasicConfig(null, Map.of("dave", hash), null),
                 AuthProbe.support(counting));
         probe.accepted(basic, probe.request("Authorization", basicHeader("dave", longPassword)));
     }
@@ -323,7 +327,7 @@ class BasicAuthenticatorTest {
         assertEquals("basic", basic().scheme());
         assertEquals("Basic realm=\"ops\", charset=\"UTF-8\"", basic().challenge());
         BasicAuthenticator defaultRealm = new BasicAuthenticator(
-                new AuthConfig.Basic(null, Map.of("alice", ALICE_HASH), null), AuthProbe.support(counting));
+                new BasicConfig(null, Map.of("alice", ALICE_HASH), null), AuthProbe.support(counting));
         assertEquals("Basic realm=\"authgate\", charset=\"UTF-8\"", defaultRealm.challenge());
     }
 
@@ -331,7 +335,7 @@ class BasicAuthenticatorTest {
     @ValueSource(strings = {"plaintext-password", "$1$abc$def", "$2x$04$abcdefghijklmnopqrstuv", "$2y$04$short"})
     void refusesAHashThatIsNotBcryptWithoutEchoingIt(String hash) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BasicAuthenticator(
-                new AuthConfig.Basic(null, Map.of("dave", hash), null), AuthProbe.support(counting)));
+                new BasicConfig(null, Map.of("dave", hash), null), AuthProbe.support(counting)));
         assertTrue(e.getMessage().startsWith("users.dave: not a"), e.getMessage());
         assertFalse(e.getMessage().contains(hash), e.getMessage());
     }
@@ -339,7 +343,7 @@ class BasicAuthenticatorTest {
     @Test
     void refusesAUserNameWithAColon() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BasicAuthenticator(
-                new AuthConfig.Basic(null, Map.of("a:b", ALICE_HASH), null), AuthProbe.support(counting)));
+                new BasicConfig(null, Map.of("a:b", ALICE_HASH), null), AuthProbe.support(counting)));
         assertTrue(e.getMessage().startsWith("users.a:b: a user name cannot contain ':'"), e.getMessage());
     }
 

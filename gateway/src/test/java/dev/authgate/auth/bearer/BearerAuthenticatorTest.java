@@ -1,7 +1,8 @@
-package dev.authgate.auth;
+package dev.authgate.auth.bearer;
 
-import dev.authgate.config.AuthConfig;
-import dev.authgate.config.AuthConfig.Credential;
+import dev.authgate.auth.AuthProbe;
+import dev.authgate.auth.AuthResult;
+import dev.authgate.auth.Credential;
 import dev.authgate.config.Secret;
 import dev.authgate.http.Reason;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +24,7 @@ class BearerAuthenticatorTest {
     static final String ANON_TOKEN = "tok_anon_5b2d8e61ffa0";
 
     private final AuthProbe probe = new AuthProbe().secrets(CI_TOKEN, DEPLOY_TOKEN, ANON_TOKEN);
-    private final BearerAuthenticator bearer = new BearerAuthenticator(new AuthConfig.Bearer(null, List.of(
+    private final BearerAuthenticator bearer = new BearerAuthenticator(new BearerConfig(null, List.of(
             new Credential("ci-bot", new Secret(CI_TOKEN, "env:CI_TOKEN")),
             new Credential("deployer", new Secret(DEPLOY_TOKEN, "env:DEPLOY_TOKEN")),
             new Credential(null, new Secret(ANON_TOKEN, "inline")))));
@@ -202,7 +203,7 @@ class BearerAuthenticatorTest {
         assertEquals("bearer", bearer.scheme());
         assertEquals("Bearer realm=\"authgate\"", bearer.challenge());
         assertEquals(List.of("Bearer realm=\"authgate\""), bearer.challenges());
-        BearerAuthenticator custom = new BearerAuthenticator(new AuthConfig.Bearer("ci \"area\"",
+        BearerAuthenticator custom = new BearerAuthenticator(new BearerConfig("ci \"area\"",
                 List.of(new Credential("a", new Secret(CI_TOKEN, "inline")))));
         assertEquals("Bearer realm=\"ci \\\"area\\\"\"", custom.challenge());
     }

@@ -1,7 +1,13 @@
-package dev.authgate.auth;
+package dev.authgate.auth.apikey;
 
-import dev.authgate.config.AuthConfig;
-import dev.authgate.config.AuthConfig.Credential;
+import dev.authgate.auth.AuthRequest;
+import dev.authgate.auth.AuthResult;
+import dev.authgate.auth.Authenticator;
+import dev.authgate.auth.AuthorizationHeader;
+import dev.authgate.auth.Challenges;
+import dev.authgate.auth.Credential;
+import dev.authgate.auth.CredentialMatcher;
+import dev.authgate.auth.HiddenWhitespace;
 import dev.authgate.http.Reason;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -24,7 +30,7 @@ import java.util.concurrent.CompletionStage;
  * else is {@code credentials_missing}. Values are never echoed.
  */
 final class ApiKeyAuthenticator implements Authenticator {
-    static final String SCHEME = "api_key";
+    static final String SCHEME = ApiKeyConfig.NAME;
 
     /** Headers senders use for API keys elsewhere (only looked at when the configured header is absent). */
     static final List<String> OTHER_HEADERS = List.of("X-API-Key", "Api-Key", "X-Api-Token", "Api-Token",
@@ -39,7 +45,7 @@ final class ApiKeyAuthenticator implements Authenticator {
     private final CredentialMatcher keys;
     private final String challenge;
 
-    ApiKeyAuthenticator(AuthConfig.ApiKey config) {
+    ApiKeyAuthenticator(ApiKeyConfig config) {
         this.header = config.header();
         this.keys = new CredentialMatcher(config.keys());
         this.challenge = "ApiKey realm=" + Challenges.quoted(Challenges.DEFAULT_REALM)

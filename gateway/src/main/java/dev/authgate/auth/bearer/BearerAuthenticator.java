@@ -1,7 +1,13 @@
-package dev.authgate.auth;
+package dev.authgate.auth.bearer;
 
-import dev.authgate.config.AuthConfig;
-import dev.authgate.config.AuthConfig.Credential;
+import dev.authgate.auth.AuthRequest;
+import dev.authgate.auth.AuthResult;
+import dev.authgate.auth.Authenticator;
+import dev.authgate.auth.AuthorizationHeader;
+import dev.authgate.auth.Challenges;
+import dev.authgate.auth.Credential;
+import dev.authgate.auth.CredentialMatcher;
+import dev.authgate.auth.HiddenWhitespace;
 import dev.authgate.http.Reason;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -16,12 +22,12 @@ import java.util.concurrent.CompletionStage;
  * few SHA-256 digests, cheap enough for the event loop.
  */
 final class BearerAuthenticator implements Authenticator {
-    static final String SCHEME = "bearer";
+    static final String SCHEME = BearerConfig.NAME;
 
     private final CredentialMatcher tokens;
     private final String challenge;
 
-    BearerAuthenticator(AuthConfig.Bearer config) {
+    BearerAuthenticator(BearerConfig config) {
         this.tokens = new CredentialMatcher(config.tokens());
         this.challenge = "Bearer realm=" + Challenges.quoted(Challenges.realm(config.realm()));
     }

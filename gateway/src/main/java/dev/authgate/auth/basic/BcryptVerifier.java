@@ -1,4 +1,4 @@
-package dev.authgate.auth;
+package dev.authgate.auth.basic;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import at.favre.lib.crypto.bcrypt.IllegalBCryptFormatException;

@@ -1,7 +1,8 @@
-package dev.authgate.auth;
+package dev.authgate.auth.apikey;
 
-import dev.authgate.config.AuthConfig;
-import dev.authgate.config.AuthConfig.Credential;
+import dev.authgate.auth.AuthProbe;
+import dev.authgate.auth.AuthResult;
+import dev.authgate.auth.Credential;
 import dev.authgate.config.Secret;
 import dev.authgate.http.Reason;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +27,7 @@ class ApiKeyAuthenticatorTest {
     private final ApiKeyAuthenticator apiKey = authenticator(null);
 
     private static ApiKeyAuthenticator authenticator(String header) {
-        return new ApiKeyAuthenticator(new AuthConfig.ApiKey(header, List.of(
+        return new ApiKeyAuthenticator(new ApiKeyConfig(header, List.of(
                 new Credential("billing", new Secret(BILLING_KEY, "env:BILLING_KEY")),
                 new Credential(null, new Secret(REPORTS_KEY, "env:REPORTS_KEY")))));
     }
@@ -167,7 +168,7 @@ class ApiKeyAuthenticatorTest {
     @Test
     void decodesPercentEncodingInTheQueryString() {
         String key = "ak+live/9d41==";
-        ApiKeyAuthenticator odd = new ApiKeyAuthenticator(new AuthConfig.ApiKey(null,
+        ApiKeyAuthenticator odd = new ApiKeyAuthenticator(new ApiKeyConfig(null,
                 List.of(new Credential("odd", new Secret(key, "inline")))));
         AuthResult.Rejected r = probe.rejected(odd, probe.requestWithQuery("api_key=ak%2Blive%2F9d41%3D%3D"));
         assertEquals(Reason.CREDENTIALS_IN_WRONG_HEADER, r.reason());

@@ -1,4 +1,8 @@
-package dev.authgate.auth;
+package dev.authgate.auth.none;
+
+import dev.authgate.auth.AuthRequest;
+import dev.authgate.auth.AuthResult;
+import dev.authgate.auth.Authenticator;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -7,14 +11,14 @@ import java.util.concurrent.CompletionStage;
 final class NoneAuthenticator implements Authenticator {
     static final NoneAuthenticator INSTANCE = new NoneAuthenticator();
     private static final CompletableFuture<AuthResult> ACCEPTED =
-            CompletableFuture.completedFuture(AuthResult.Accepted.of("none", null, "open route"));
+            CompletableFuture.completedFuture(AuthResult.Accepted.of(NoneConfig.NAME, null, "open route"));
 
     private NoneAuthenticator() {
     }
 
     @Override
     public String scheme() {
-        return "none";
+        return NoneConfig.NAME;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.authgate.config;
+package dev.authgate.auth.basic;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * An Apache htpasswd file: {@code user:hash} lines; blank lines and {@code #} comments are skipped. Only the shape is
- * checked here; {@link ConfigLoader} checks that each hash is bcrypt.
+ * checked here; {@link BasicAuthScheme} checks that each hash is bcrypt.
  */
 final class Htpasswd {
     private Htpasswd() {

@@ -1,10 +1,16 @@
-package dev.authgate.auth;
+package dev.authgate.auth.basic;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.authgate.config.AuthConfig;
+import dev.authgate.auth.AuthRequest;
+import dev.authgate.auth.AuthResult;
+import dev.authgate.auth.AuthSupport;
+import dev.authgate.auth.Authenticator;
+import dev.authgate.auth.AuthorizationHeader;
+import dev.authgate.auth.Challenges;
+import dev.authgate.auth.HiddenWhitespace;
 import dev.authgate.http.Reason;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -38,7 +44,7 @@ import java.util.function.BiPredicate;
  *
  * <p>bcrypt runs on {@link AuthSupport#hashing()}, never on the calling event loop; when that executor refuses the
  * work, the stage completes exceptionally with its {@link RejectedExecutionException} (see
- * {@link HashingExecutors#isOverload}). An unknown user is verified against a dummy hash of the configured cost, so
+ * {@link dev.authgate.auth.HashingExecutors#isOverload}). An unknown user is verified against a dummy hash of the configured cost, so
  * it costs the same time as a wrong password and both get the same reason and detail.
  *
  * <p>Successful verifications are cached for {@value #CACHE_TTL_SECONDS}s after the write (at most
@@ -47,7 +53,7 @@ import java.util.function.BiPredicate;
  * starts with an empty cache. A cached hit completes inline without the executor.
  */
 final class BasicAuthenticator implements Authenticator {
-    static final String SCHEME = "basic";
+    static final String SCHEME = BasicConfig.NAME;
     static final long CACHE_TTL_SECONDS = 60;
     static final long CACHE_SIZE = 10_000;
     /** The same sentence for an unknown user and a wrong password: which one was wrong is never revealed. */
@@ -71,12 +77,12 @@ final class BasicAuthenticator implements Authenticator {
     private final SecretKeySpec cacheKey;
     private final Cache<String, String> verified;
 
-    BasicAuthenticator(AuthConfig.Basic config, AuthSupport support) {
+    BasicAuthenticator(BasicConfig config, AuthSupport support) {
         this(config, support, BcryptVerifier::verify);
     }
 
     /** As the public path, with the bcrypt check given (tests only: count the verifications that really run). */
-    BasicAuthenticator(AuthConfig.Basic config, AuthSupport support, BiPredicate<byte[], BCrypt.HashData> bcrypt) {
+    BasicAuthenticator(BasicConfig config, AuthSupport support, BiPredicate<byte[], BCrypt.HashData> bcrypt) {
         this.bcrypt = bcrypt;
         Map<String, BCrypt.HashData> parsed = new HashMap<>();
         for (Map.Entry<String, String> user : new TreeMap<>(config.users()).entrySet()) {
