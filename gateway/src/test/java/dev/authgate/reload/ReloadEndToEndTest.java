@@ -2,6 +2,7 @@ package dev.authgate.reload;
 
 import ch.qos.logback.classic.Level;
 import dev.authgate.observe.MetricsExposition;
+import dev.authgate.testing.Await;
 import dev.authgate.testing.LogCapture;
 import dev.authgate.testing.OpsGateway;
 import dev.authgate.testing.RawHttp;
@@ -321,11 +322,7 @@ class ReloadEndToEndTest {
         assertEquals(200, once(OLD).status(), "new limits start a new count");
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(10);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Await.until(what, Duration.ofSeconds(30), condition);
     }
 }

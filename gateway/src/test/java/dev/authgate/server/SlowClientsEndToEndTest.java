@@ -1,5 +1,6 @@
 package dev.authgate.server;
 
+import dev.authgate.testing.Await;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
 import dev.authgate.testing.TestBackend;
@@ -46,13 +47,9 @@ class SlowClientsEndToEndTest {
                 .route(TestConfigs.respond("hook", "/hook", none(), "POST", "GET"));
     }
 
+    /** A deliberate pause: these clients are slow on purpose (dribbled bytes); this is behaviour, not a race. */
     private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Await.pause(millis);
     }
 
     @Test

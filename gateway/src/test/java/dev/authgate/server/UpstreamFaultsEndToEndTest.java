@@ -1,6 +1,7 @@
 package dev.authgate.server;
 
 import dev.authgate.observe.AccessLogEntry;
+import dev.authgate.testing.Await;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
 import dev.authgate.testing.ScriptedUpstream;
@@ -39,12 +40,9 @@ class UpstreamFaultsEndToEndTest {
     /** A body far larger than loopback socket buffers, so that writing it upstream takes a while. */
     private static final int BIG = 32 * 1024 * 1024;
 
+    /** A deliberate pause: an upstream slow to read its request body is behaviour under test, not a race. */
     private static void pause(int millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Await.pause(millis);
     }
 
     private void start(ScriptedUpstream.Script script) {
