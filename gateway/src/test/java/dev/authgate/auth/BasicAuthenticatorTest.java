@@ -3,6 +3,7 @@ package dev.authgate.auth;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.http.Reason;
+import dev.authgate.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -177,7 +178,7 @@ class BasicAuthenticatorTest {
 
     @Test
     void forgetsACachedSuccessAfterItsTtl() {
-        TestExecutors.MutableClock clock = new TestExecutors.MutableClock();
+        MutableClock clock = new MutableClock();
         BasicAuthenticator basic = basic(new AuthSupport(counting, clock));
         probe.accepted(basic, probe.request("Authorization", basicHeader("alice", ALICE_PASSWORD)));
         clock.advance(Duration.ofSeconds(BasicAuthenticator.CACHE_TTL_SECONDS - 1));

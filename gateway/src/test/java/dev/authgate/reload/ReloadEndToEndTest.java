@@ -6,7 +6,7 @@ import dev.authgate.testing.Await;
 import dev.authgate.testing.LogCapture;
 import dev.authgate.testing.OpsGateway;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestBackend;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestCerts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCounted;
@@ -58,7 +58,7 @@ class ReloadEndToEndTest {
 
     @TempDir
     Path dir;
-    private TestBackend app;
+    private TestUpstream app;
     private OpsGateway gw;
     private SSLSocketFactory tls;
 
@@ -74,7 +74,7 @@ class ReloadEndToEndTest {
     }
 
     private void start(String limits) throws IOException {
-        app = TestBackend.start();
+        app = TestUpstream.start();
         Files.copy(certs.serverCert(), dir.resolve("server.crt"));
         Files.copy(certs.serverKey(), dir.resolve("server.key"));
         replace(dir.resolve("token"), OLD);

@@ -4,7 +4,7 @@ import dev.authgate.observe.MetricsExposition;
 import dev.authgate.testing.Await;
 import dev.authgate.testing.OpsGateway;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestBackend;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestCerts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,8 +48,8 @@ class MetricsEndToEndTest {
 
     @TempDir
     Path dir;
-    private TestBackend app;
-    private TestBackend hanging;
+    private TestUpstream app;
+    private TestUpstream hanging;
     private OpsGateway gw;
     private SSLSocketFactory tls;
 
@@ -66,9 +66,9 @@ class MetricsEndToEndTest {
     }
 
     private void start() throws IOException {
-        app = TestBackend.start();
-        hanging = TestBackend.start().answer(r -> TestBackend.Reply.hanging());
-        TestBackend dead = TestBackend.start();
+        app = TestUpstream.start();
+        hanging = TestUpstream.start().answer(r -> TestUpstream.Reply.hanging());
+        TestUpstream dead = TestUpstream.start();
         int deadPort = dead.port();
         dead.close();
         Files.writeString(dir.resolve("token"), TOKEN + "\n");

@@ -4,7 +4,7 @@ import dev.authgate.observe.AccessLogEntry;
 import dev.authgate.testing.Await;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.ScriptedUpstream;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * half-written upstream connection is not reused.
  */
 class UpstreamFaultsEndToEndTest {
-    private ScriptedUpstream upstream;
+    private TestUpstream upstream;
     private GatewayFixture gw;
 
     @AfterEach
@@ -45,8 +45,8 @@ class UpstreamFaultsEndToEndTest {
         Await.pause(millis);
     }
 
-    private void start(ScriptedUpstream.Script script) {
-        upstream = ScriptedUpstream.start(script);
+    private void start(TestUpstream.Script script) {
+        upstream = TestUpstream.scripted(script);
         gw = GatewayFixture.start(TestConfigs.gateway().maxBody(BIG)
                 .upstream("app", upstream.url())
                 .route(TestConfigs.proxy("open", "/", "app", none()))
@@ -54,7 +54,7 @@ class UpstreamFaultsEndToEndTest {
     }
 
     /** Reads the head, answers {@code response}, then closes. */
-    private static ScriptedUpstream.Script answer(String response) {
+    private static TestUpstream.Script answer(String response) {
         return c -> {
             String head = c.readHead();
             if (head == null) return;
