@@ -1,10 +1,5 @@
 package dev.authgate.auth;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -54,30 +49,6 @@ public final class TestExecutors {
             List<Runnable> tasks = new ArrayList<>(held);
             held.clear();
             tasks.forEach(Runnable::run);
-        }
-    }
-
-    /** A clock that moves only when told to. */
-    public static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-        public void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

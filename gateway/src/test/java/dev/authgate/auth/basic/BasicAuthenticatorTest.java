@@ -7,6 +7,7 @@ import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.HashingExecutors;
 import dev.authgate.auth.TestExecutors;
 import dev.authgate.http.Reason;
+import dev.authgate.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -181,7 +182,7 @@ public class BasicAuthenticatorTest {
 
     @Test
     void forgetsACachedSuccessAfterItsTtl() {
-        TestExecutors.MutableClock clock = new TestExecutors.MutableClock();
+        MutableClock clock = new MutableClock();
         BasicAuthenticator basic = basic(new AuthSupport(counting, clock));
         probe.accepted(basic, probe.request("Authorization", basicHeader("alice", ALICE_PASSWORD)));
         clock.advance(Duration.ofSeconds(BasicAuthenticator.CACHE_TTL_SECONDS - 1));
