@@ -2,6 +2,11 @@ package dev.authgate.server;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.authgate.auth.basic.BasicConfig;
+import dev.authgate.auth.hmac.HmacConfig;
+import dev.authgate.config.Secret;
+import dev.authgate.proxy.UpstreamForwarder;
+import dev.authgate.replay.InMemoryReplayStore;
+import dev.authgate.replay.ReplayStore;
 import dev.authgate.observe.AccessLogEntry;
 import dev.authgate.testing.Await;
 import dev.authgate.testing.GatewayFixture;
@@ -11,16 +16,27 @@ import dev.authgate.testing.TestUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.authgate.testing.RawHttp.crlf;
 import static dev.authgate.testing.TestConfigs.none;
@@ -29,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A client that closes its connection while the gateway is still working for it, on real sockets: while bcrypt
- * runs, and while the upstream is answering. The access-log line says what happened, the upstream is spared or its
+ * runs, while its replay claim is pending in a slow store, and while the upstream is answering. The access-log line says what happened, the upstream is spared or its
  * connection closed rather than pooled half-read, and nothing leaks (every test class runs under
  * {@code LeakFailingExtension}, which fails the class on a Netty leak report).
  */
@@ -37,6 +53,7 @@ class ClientLeavesEndToEndTest {
     private static final String PASSWORD = "correct horse";
     /** High enough that a hash takes a good fraction of a second: the close lands while it runs. */
     private static final int SLOW_COST = 12;
+    private static final String HMAC_SECRET = "whsec-" + UUID.randomUUID();
 
     private TestUpstream upstream;
     private GatewayFixture gw;
@@ -130,6 +147,96 @@ class ClientLeavesEndToEndTest {
         assertEquals(200, next.status());
         assertEquals("fresh", next.bodyText());
         assertEquals(2, upstream.connectionCount(), "the next request got a new upstream connection");
+    }
+
+    @Test
+    void aClientThatLeavesWhileItsReplayClaimIsPendingHasTheClaimReleasedAndIsLogged499() throws Exception {
+        upstream = TestUpstream.start();
+        HeldClaims store = new HeldClaims();
+        UpstreamForwarder forwarder = new UpstreamForwarder();
+        try {
+            gw = GatewayFixture.start(TestConfigs.gateway().upstream("app", upstream.url())
+                    .route(TestConfigs.proxy("github", "/webhooks/github", "app", new HmacConfig("github", null, null,
+                            null, null, null, null, null, null, List.of(new Secret(HMAC_SECRET, "inline")),
+                            new HmacConfig.ReplayConfig("id", Duration.ofMinutes(10), "reject"), null), "POST"))
+                    .build(), forwarder, store, Clock.systemUTC());
+            String id = "leaves-during-claim-" + System.nanoTime();
+            String delivery = githubDelivery("d-77", "{\"zen\":\"x\"}", id);
+            try (RawHttp c = gw.connect()) {
+                c.send(delivery);
+                Await.until("the gateway to ask the store for a claim", () -> store.pending.get() != null);
+            }
+            Await.until("the gateway to see the client's connection closed",
+                    () -> gw.server().metrics().scrape().contains("authgate_connections_open 0.0"));
+            store.pending.get().complete(null); // the store answers only now: the claim is held by nobody
+
+            AccessLogEntry e = gw.accessLog().await(id);
+            assertEquals(499, e.status(), e.toString());
+            assertEquals("client closed the connection before the response", e.detail());
+            assertEquals(0, upstream.requestCount(), "a delivery whose sender left is not forwarded");
+            assertEquals(1, store.releases.get(), "the claim the gateway got was released");
+            RawHttp.Response retry = gw.send(delivery.replace(id, id + "-retry"));
+            assertEquals(200, retry.status(), "the sender's retry of the same delivery passes");
+            assertEquals("d-77", upstream.takeRequest().header("X-GitHub-Delivery"));
+        } finally {
+            if (gw != null) gw.close();
+            gw = null;
+            forwarder.close();
+            store.close();
+        }
+    }
+
+    /** A GitHub delivery signed with {@link #HMAC_SECRET}. */
+    private static String githubDelivery(String deliveryId, String body, String requestId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(HMAC_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            String sig = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+            return crlf("POST /webhooks/github HTTP/1.1\nHost: x\nX-Request-Id: " + requestId
+                    + "\nX-GitHub-Delivery: " + deliveryId + "\nX-Hub-Signature-256: sha256=" + sig
+                    + "\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\n\n") + body;
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * The in-memory store, except that the first claim's answer is held until the test completes
+     * {@link #pending}: a remote store that is slow to answer. Counts releases.
+     */
+    private static final class HeldClaims implements ReplayStore {
+        final InMemoryReplayStore real = new InMemoryReplayStore(1_000);
+        final AtomicReference<CompletableFuture<Void>> pending = new AtomicReference<>();
+        final AtomicInteger releases = new AtomicInteger();
+
+        @Override
+        public CompletionStage<Claim> claim(String key, Duration inFlightTtl) {
+            CompletionStage<Claim> claim = real.claim(key, inFlightTtl);
+            CompletableFuture<Void> gate = new CompletableFuture<>();
+            if (!pending.compareAndSet(null, gate)) return claim;
+            return gate.thenCompose(v -> claim);
+        }
+
+        @Override
+        public CompletionStage<Void> commit(Claim claim, Duration ttl) {
+            return real.commit(claim, ttl);
+        }
+
+        @Override
+        public CompletionStage<Void> release(Claim claim) {
+            releases.incrementAndGet();
+            return real.release(claim);
+        }
+
+        @Override
+        public OptionalLong entries() {
+            return real.entries();
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
     }
 
     /** Whether a thread of a gateway's bcrypt pool is computing a hash right now. */
