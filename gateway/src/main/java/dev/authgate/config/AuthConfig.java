@@ -6,7 +6,7 @@ package dev.authgate.config;
  * {@code any:} is {@code dev.authgate.auth.AnyConfig}. Not sealed: the records live in other packages, so the registry
  * test ({@code AuthSchemesTest}) stands in for the exhaustiveness a sealed interface gave.
  *
- * <p>Field names mirror the YAML keys (docs: the README's "Auth schemes"). Validation that needs only the record's
+ * <p>Field names mirror the YAML keys (docs/configuration.md, "Auth schemes"). Validation that needs only the record's
  * own fields happens in the compact constructors with messages of the form {@code "field: problem (expected: ...)"};
  * the scheme's reader prefixes the key path and the file position ({@link ConfigMap#wrap}).
  */

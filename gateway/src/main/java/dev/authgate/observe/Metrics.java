@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The gateway's Prometheus metrics (PRODUCT.md §6), recorded through methods named for events and exposed by
+ * The gateway's Prometheus metrics (docs/operations.md, "Metrics"), recorded through methods named for events and exposed by
  * {@link #scrape()} in the Prometheus text format (written by the client library, never by hand).
  *
  * <p>Each instance owns its own {@link PrometheusRegistry} (not the library's global default), so a test or a second

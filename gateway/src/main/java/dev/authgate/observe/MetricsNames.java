@@ -3,7 +3,7 @@ package dev.authgate.observe;
 import java.util.List;
 
 /**
- * Metric names (PRODUCT.md §6, a contract: dashboards and alerts grep for them) and the fixed label values that
+ * Metric names (docs/operations.md, "Metrics", a contract: dashboards and alerts grep for them) and the fixed label values that
  * {@link Metrics} callers pass.
  */
 public final class MetricsNames {

@@ -25,7 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
  * <ul>
  *   <li>{@code connect} ({@link Reason#UPSTREAM_UNAVAILABLE}, 502): refused, unresolvable host, or no connection
  *       within {@code connect_timeout}. A connect timeout is a 502 {@code connect}, not a 504: 504 means
- *       {@code response_timeout} (PRODUCT.md §4), and the metric's {@code timeout} kind stays "the upstream was
+ *       {@code response_timeout} (docs/troubleshooting.md), and the metric's {@code timeout} kind stays "the upstream was
  *       reached but did not answer". A failed connect (except a timeout, which would double the operator's budget)
  *       is retried once on a fresh connection: nothing had reached the upstream.
  *   <li>{@code reset} (502): the upstream closed or reset the connection, or sent an invalid or 101 response, after

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The metrics of PRODUCT.md §6 as an operator sees them: requests pass and fail over TLS, then {@code /metrics} is
+ * The metrics of docs/operations.md, "Metrics" as an operator sees them: requests pass and fail over TLS, then {@code /metrics} is
  * scraped over HTTP from the admin listener and the exposition parsed; every counter moves by exactly what was sent.
  */
 class MetricsEndToEndTest {

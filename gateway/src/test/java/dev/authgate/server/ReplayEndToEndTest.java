@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Replay protection on the request path (PRODUCT.md §2): a delivery id is claimed after the signature verifies,
+ * Replay protection on the request path (docs/configuration.md): a delivery id is claimed after the signature verifies,
  * committed when the upstream answers below 500, released when it fails, so the sender's retry passes.
  */
 class ReplayEndToEndTest {

@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code auth: { hmac: ... }}: verifies a webhook signature over the raw body as received (PRODUCT.md §2), for a
+ * {@code auth: { hmac: ... }}: verifies a webhook signature over the raw body as received (docs/configuration.md), for a
  * preset or a generic scheme.
  *
  * <p>Order of checks, cheapest first: signature header present ({@code signature_missing}) and well-formed
