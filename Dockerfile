@@ -5,7 +5,7 @@
 #     -v "$PWD/config/examples/docker.yaml:/etc/authgate/gateway.yaml:ro" -v "$PWD/certs:/etc/authgate/certs:ro" \
 #     -e DEMO_BEARER_TOKEN=... -e DEMO_GITHUB_SECRET=... authgate
 #
-# The image holds no config and no certificate: mount them (README "Docker").
+# The image holds no config and no certificate: mount them (docs/operations.md, "Docker").
 
 # --- build --------------------------------------------------------------------------------------------------------
 FROM maven:3.9-eclipse-temurin-17 AS build

@@ -14,13 +14,13 @@ import java.util.concurrent.CompletionStage;
  * so a later (possibly slow, e.g. Basic) scheme runs only when the earlier ones rejected; a member that fails
  * technically fails the whole stage.
  */
-final class AnyAuthenticator implements Authenticator {
+public final class AnyAuthenticator implements Authenticator {
     static final String SCHEME = "any";
 
     private final List<Authenticator> members;
     private final List<String> challenges;
 
-    AnyAuthenticator(List<Authenticator> members) {
+    public AnyAuthenticator(List<Authenticator> members) {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("any: at least one scheme is required");
         }

@@ -17,9 +17,9 @@ import java.util.Map;
  *                       {@code "two spaces after the scheme"} or
  *                       {@code "a tab instead of the space after the scheme"}; null when the spacing is right
  */
-record AuthorizationHeader(String scheme, String credentials, String spacingProblem) {
+public record AuthorizationHeader(String scheme, String credentials, String spacingProblem) {
 
-    static final String NAME = "Authorization";
+    public static final String NAME = "Authorization";
 
     /** Scheme words worth naming in a detail; any other word could be a pasted secret and is never echoed. */
     private static final Map<String, String> KNOWN_SCHEMES = knownSchemes(List.of(
@@ -33,7 +33,7 @@ record AuthorizationHeader(String scheme, String credentials, String spacingProb
      *
      * @return null when the value is empty after trimming
      */
-    static AuthorizationHeader parse(String value) {
+    public static AuthorizationHeader parse(String value) {
         String v = trimOws(value);
         if (v.isEmpty()) {
             return null;
@@ -72,12 +72,12 @@ record AuthorizationHeader(String scheme, String credentials, String spacingProb
     }
 
     /** True when the scheme word is {@code expected}, compared case-insensitively (RFC 9110 §11.1). */
-    boolean hasScheme(String expected) {
+    public boolean hasScheme(String expected) {
         return scheme != null && scheme.equalsIgnoreCase(expected);
     }
 
     /** True when the credentials part is empty or only whitespace. */
-    boolean credentialsBlank() {
+    public boolean credentialsBlank() {
         return HiddenWhitespace.isBlank(credentials);
     }
 
@@ -85,7 +85,7 @@ record AuthorizationHeader(String scheme, String credentials, String spacingProb
      * The canonical spelling of a well-known scheme word, for details; null for any other word (which is never
      * echoed, since it may be a token pasted without its scheme).
      */
-    static String knownScheme(String word) {
+    public static String knownScheme(String word) {
         return word == null ? null : KNOWN_SCHEMES.get(word.toLowerCase(Locale.ROOT));
     }
 
@@ -93,7 +93,7 @@ record AuthorizationHeader(String scheme, String credentials, String spacingProb
      * True when a bare value is {@code word} alone or {@code word} glued to a colon or an equals sign
      * ({@code Bearer:abc}), i.e. a scheme written wrongly rather than a token.
      */
-    static boolean isSchemeWordAlone(String bare, String word) {
+    public static boolean isSchemeWordAlone(String bare, String word) {
         if (!bare.regionMatches(true, 0, word, 0, word.length())) {
             return false;
         }
@@ -109,7 +109,7 @@ record AuthorizationHeader(String scheme, String credentials, String spacingProb
                 + ", credentials=<" + credentials.length() + " chars>, spacingProblem=" + spacingProblem + "]";
     }
 
-    static String trimOws(String value) {
+    public static String trimOws(String value) {
         int start = 0;
         int end = value.length();
         while (start < end && isOws(value.charAt(start))) {

@@ -1,7 +1,5 @@
 package dev.authgate.auth;
 
-import dev.authgate.config.AuthConfig.Credential;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,11 +13,11 @@ import java.util.List;
  * compared, with no early exit, so the time taken says neither which credential matched nor how many bytes of a
  * guess were right.
  */
-final class CredentialMatcher {
+public final class CredentialMatcher {
     private final List<Credential> credentials;
     private final byte[][] digests;
 
-    CredentialMatcher(List<Credential> credentials) {
+    public CredentialMatcher(List<Credential> credentials) {
         this.credentials = List.copyOf(credentials);
         this.digests = new byte[this.credentials.size()][];
         for (int i = 0; i < digests.length; i++) {
@@ -28,7 +26,7 @@ final class CredentialMatcher {
     }
 
     /** The matching credential, or null when {@code presented} is none of them. */
-    Credential match(String presented) {
+    public Credential match(String presented) {
         byte[] digest = sha256(presented.getBytes(StandardCharsets.UTF_8));
         int found = -1;
         for (int i = 0; i < digests.length; i++) {
@@ -42,11 +40,11 @@ final class CredentialMatcher {
     }
 
     /** How many credentials are configured (for details such as "not one of the 2 configured tokens"). */
-    int size() {
+    public int size() {
         return digests.length;
     }
 
-    static byte[] sha256(byte[] bytes) {
+    public static byte[] sha256(byte[] bytes) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {

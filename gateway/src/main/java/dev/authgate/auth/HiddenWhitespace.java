@@ -7,12 +7,12 @@ import java.util.Locale;
  * file brings along (a tab, a non-breaking or zero-width space, a line break, or the two characters {@code \n}
  * typed into a shell). Descriptions name the character, never the credential around it.
  */
-final class HiddenWhitespace {
+public final class HiddenWhitespace {
     private HiddenWhitespace() {
     }
 
     /** True for any character that separates or pads words, visible or not (including the plain space). */
-    static boolean isSpaceLike(char c) {
+    public static boolean isSpaceLike(char c) {
         switch (c) {
             case '\u200B': // zero-width space
             case '\u200C': // zero-width non-joiner
@@ -32,7 +32,7 @@ final class HiddenWhitespace {
      *
      * @return e.g. {@code "a zero-width space (U+200B)"} or {@code "a literal \n"}
      */
-    static String find(CharSequence s) {
+    public static String find(CharSequence s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (isSpaceLike(c)) {
@@ -49,7 +49,7 @@ final class HiddenWhitespace {
     }
 
     /** True when {@code s} consists of space-like characters only (or is empty). */
-    static boolean isBlank(CharSequence s) {
+    public static boolean isBlank(CharSequence s) {
         for (int i = 0; i < s.length(); i++) {
             if (!isSpaceLike(s.charAt(i))) {
                 return false;
@@ -59,7 +59,7 @@ final class HiddenWhitespace {
     }
 
     /** A human name for a space-like character, with its code point when it is invisible. */
-    static String describe(char c) {
+    public static String describe(char c) {
         switch (c) {
             case ' ':
                 return "a space";

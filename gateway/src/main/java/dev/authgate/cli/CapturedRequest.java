@@ -17,12 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * A raw HTTP/1.1 request read from a capture file and decoded by Netty's decoder with the server's settings
- * ({@link RequestGate#decoderConfig}), so that a request the server would refuse as malformed is refused here with
+ * ({@link StrictRequestDecoder#config}), so that a request the server would refuse as malformed is refused here with
  * the same reason.
  *
  * <p>Captures are often pasted, which turns CRLF into LF: when the head has bare LF line ends it is rewritten with
@@ -151,7 +150,7 @@ final class CapturedRequest implements AutoCloseable {
 
     private static CapturedRequest decode(byte[] request, LimitsConfig limits, List<String> notes, boolean lf,
                                           List<String> rawLines) {
-        EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(RequestGate.decoderConfig(limits)));
+        EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(StrictRequestDecoder.config(limits)));
         ByteBuf body = Unpooled.buffer();
         HttpRequest head = null;
         Problem headFailure = null;
@@ -167,7 +166,7 @@ final class CapturedRequest implements AutoCloseable {
                         HttpRequest r = (HttpRequest) msg;
                         if (head != null) continue;
                         if (r.decoderResult().isFailure()) {
-                            headFailure = RequestGate.decoderFailure(r.decoderResult().cause(), limits);
+                            headFailure = StrictRequestDecoder.failure(r.decoderResult().cause(), limits);
                             continue;
                         }
                         head = r;
@@ -175,7 +174,7 @@ final class CapturedRequest implements AutoCloseable {
                     if (msg instanceof HttpContent && head != null) {
                         HttpContent c = (HttpContent) msg;
                         if (c.decoderResult().isFailure()) {
-                            bodyFailure = RequestGate.decoderFailure(c.decoderResult().cause(), limits);
+                            bodyFailure = StrictRequestDecoder.failure(c.decoderResult().cause(), limits);
                             continue;
                         }
                         body.writeBytes(c.content(), c.content().readerIndex(), c.content().readableBytes());
@@ -271,7 +270,7 @@ final class CapturedRequest implements AutoCloseable {
             List<String> cl = h.values("Content-Length");
             if (!te.isEmpty() && !cl.isEmpty()) return new Framing(rest); // the decoder refuses the head anyway
             if (!te.isEmpty()) {
-                Chunked c = Chunked.parse(b, from);
+                LenientChunkedBody c = LenientChunkedBody.parse(b, from);
                 if (c == null) return new Framing(rest); // malformed or cut short: the decoder says which
                 ignored(b, c.end, notes, "after the last chunk");
                 return new Framing(h.bareLf ? c.crlf : Arrays.copyOfRange(b, from, c.end));
@@ -306,61 +305,7 @@ final class CapturedRequest implements AutoCloseable {
         }
     }
 
-    /** A chunked body read leniently (LF or CRLF framing lines), rewritten with CRLF framing; chunk data untouched. */
-    private static final class Chunked {
-        byte[] crlf;
-        int end;
-
-        /** Null when the chunks are malformed or cut short. */
-        static Chunked parse(byte[] b, int from) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int i = from;
-            while (true) {
-                int lf = indexOf(b, (byte) '\n', i);
-                if (lf < 0) return null;
-                String sizeLine = line(b, i, lf);
-                out.writeBytes((sizeLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                i = lf + 1;
-                String hex = sizeLine.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-                if (!hex.matches("[0-9a-f]{1,7}")) return null;
-                int size = Integer.parseInt(hex, 16);
-                if (size == 0) {
-                    while (true) { // trailers, then an empty line (or the end of the file)
-                        int next = indexOf(b, (byte) '\n', i);
-                        if (next < 0) {
-                            out.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                            return done(out, b.length);
-                        }
-                        String trailer = line(b, i, next);
-                        out.writeBytes((trailer + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                        i = next + 1;
-                        if (trailer.isEmpty()) return done(out, i);
-                    }
-                }
-                if (i + size > b.length) return null;
-                out.write(b, i, size);
-                i += size;
-                if (i < b.length && b[i] == '\r') i++;
-                if (i >= b.length || b[i] != '\n') return null;
-                i++;
-                out.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            }
-        }
-
-        private static Chunked done(ByteArrayOutputStream out, int end) {
-            Chunked c = new Chunked();
-            c.crlf = out.toByteArray();
-            c.end = end;
-            return c;
-        }
-
-        private static String line(byte[] b, int from, int lf) {
-            int end = lf > from && b[lf - 1] == '\r' ? lf - 1 : lf;
-            return new String(b, from, end - from, StandardCharsets.ISO_8859_1);
-        }
-    }
-
-    private static int indexOf(byte[] b, byte x, int from) {
+    static int indexOf(byte[] b, byte x, int from) {
         for (int i = from; i < b.length; i++) {
             if (b[i] == x) return i;
         }

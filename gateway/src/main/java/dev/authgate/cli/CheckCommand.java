@@ -1,5 +1,6 @@
 package dev.authgate.cli;
 
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.ConfigException;
 import dev.authgate.config.ConfigLoader;
 import dev.authgate.config.GatewayConfig;
@@ -28,7 +29,8 @@ public final class CheckCommand implements Callable<Integer> {
         PrintStream err = System.err;
         GatewayConfig loaded;
         try {
-            loaded = ConfigLoader.load(config, System::getenv, w -> err.println("warning: " + w));
+            loaded = ConfigLoader.load(config, System::getenv, w -> err.println("warning: " + w),
+                    AuthSchemes.standard());
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return 1;

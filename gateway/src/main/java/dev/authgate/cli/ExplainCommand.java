@@ -1,8 +1,10 @@
 package dev.authgate.cli;
 
+import dev.authgate.auth.AnyConfig;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.AuthSupport;
-import dev.authgate.auth.hmac.HmacSchemeSummary;
+import dev.authgate.auth.none.NoneConfig;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.ConfigException;
 import dev.authgate.config.ConfigLoader;
@@ -30,7 +32,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,8 @@ public final class ExplainCommand implements Callable<Integer> {
         }
         GatewayConfig loaded;
         try {
-            loaded = ConfigLoader.load(config, System::getenv, w -> err.println("warning: " + w));
+            loaded = ConfigLoader.load(config, System::getenv, w -> err.println("warning: " + w),
+                    AuthSchemes.standard());
         } catch (ConfigException e) {
             err.println("explain: cannot load --config " + config + ": " + e.getMessage());
             return USAGE;
@@ -205,19 +207,10 @@ public final class ExplainCommand implements Callable<Integer> {
                                       Clock judged) {
         List<String> notes = new ArrayList<>(c.notes());
         if (rc == null) return notes;
-        for (AuthConfig a : ExplainHints.members(rc.auth())) {
-            if (a instanceof AuthConfig.Hmac h && h.replay() != null) {
-                notes.add("replay not checked offline (replay: key " + h.replay().key() + ", on_duplicate "
-                        + h.replay().onDuplicate() + "): a repeat of a delivery the gateway already accepted gets "
-                        + (h.replay().onDuplicate().equals("acknowledge") ? "200 without being forwarded"
-                        : "401 replayed"));
-            }
-            if (passed && a instanceof AuthConfig.Hmac h && HmacSchemeSummary.of(h).timestamped()) {
-                Instant at = judged.instant().truncatedTo(ChronoUnit.SECONDS);
-                notes.add("timestamps judged at " + at.getEpochSecond() + " (" + at + ")");
-            }
+        for (AuthConfig a : AnyConfig.members(rc.auth())) {
+            notes.addAll(AuthSchemes.standard().of(a).notes(a, passed, judged.instant()));
         }
-        if (runtime.limits().authFailures() != null && !(rc.auth() instanceof AuthConfig.None)) {
+        if (runtime.limits().authFailures() != null && !(rc.auth() instanceof NoneConfig)) {
             notes.add("limits.auth_failures not checked offline: a client over it gets 429 too_many_failures");
         }
         return notes;

@@ -2,13 +2,14 @@ package dev.authgate.cli;
 
 import dev.authgate.Version;
 import dev.authgate.admin.AdminServer;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.ConfigException;
 import dev.authgate.config.ConfigLoader;
 import dev.authgate.config.Durations;
 import dev.authgate.config.GatewayConfig;
 import dev.authgate.config.HostPort;
 import dev.authgate.config.RouteTable;
-import dev.authgate.config.TlsConfig;
+import dev.authgate.tls.TlsConfig;
 import dev.authgate.observe.AccessLogFormat;
 import dev.authgate.observe.Metrics;
 import dev.authgate.proxy.UpstreamForwarder;
@@ -72,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         GatewayConfig cfg;
         try {
-            cfg = ConfigLoader.load(config);
+            cfg = ConfigLoader.load(config, AuthSchemes.standard());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 1;
@@ -87,6 +88,7 @@ public final class RunCommand implements Callable<Integer> {
             server = new GatewayServer(cfg, forwarder, replayStore, Clock.systemUTC(), metrics).start();
         } catch (IllegalArgumentException | IllegalStateException e) {
             forwarder.close();
+            replayStore.close();
             System.err.println("authgate: " + e.getMessage());
             return 1;
         }
@@ -96,6 +98,7 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             server.stop(Duration.ZERO);
             forwarder.close();
+            replayStore.close();
             System.err.println("authgate: " + e.getMessage());
             return 1;
         }
@@ -111,6 +114,7 @@ public final class RunCommand implements Callable<Integer> {
             if (!stopping.compareAndSet(false, true)) return;
             try {
                 drain(server, admin, forwarder, reloader, drain);
+                replayStore.close(); // after the drain: requests in flight settle their claims first
             } finally {
                 flushLogs();
                 stopped.countDown();

@@ -1,6 +1,9 @@
 package dev.authgate.cli;
 
-import dev.authgate.auth.hmac.HmacSigner;
+import dev.authgate.auth.AnyConfig;
+import dev.authgate.auth.AuthScheme;
+import dev.authgate.auth.SignedRequest;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.ConfigException;
 import dev.authgate.config.ConfigLoader;
@@ -58,7 +61,7 @@ public final class SignCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         GatewayConfig loaded;
         try {
-            loaded = ConfigLoader.load(config);
+            loaded = ConfigLoader.load(config, AuthSchemes.standard());
         } catch (ConfigException e) {
             err.println("sign: " + e.getMessage());
             err.flush();
@@ -78,9 +81,9 @@ public final class SignCommand implements Callable<Integer> {
                     + routes.stream().map(RouteConfig::name).collect(Collectors.joining(", ")) + ")");
             return 2;
         }
-        AuthConfig.Hmac hmac = hmacOf(r.auth());
-        if (hmac == null) {
-            err.println("sign: route '" + route + "' uses auth " + r.auth().scheme() + ", not hmac");
+        AuthConfig signing = signingMember(r.auth());
+        if (signing == null) {
+            err.println("sign: route '" + route + "' uses auth " + r.auth().scheme() + ", not " + signingSchemes());
             return 2;
         }
         byte[] bytes;
@@ -105,11 +108,11 @@ public final class SignCommand implements Callable<Integer> {
         String path = uri != null && !uri.getRawPath().isEmpty() ? uri.getRawPath()
                 : r.match().path() != null ? r.match().path() : r.match().pathPrefix();
         String query = uri == null ? null : uri.getRawQuery();
-        HmacSigner.Signed signed;
+        SignedRequest signed;
         try {
-            signed = HmacSigner.sign(hmac, bytes, "POST", path, query, clock);
+            signed = AuthSchemes.standard().of(signing).sign(signing, bytes, "POST", path, query, clock);
         } catch (IllegalArgumentException e) {
-            err.println("sign: route '" + route + "': auth.hmac." + e.getMessage());
+            err.println("sign: route '" + route + "': auth." + signing.scheme() + "." + e.getMessage());
             return 1;
         }
         for (Map.Entry<String, String> h : signed.headers()) {
@@ -133,19 +136,18 @@ public final class SignCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The route's hmac block: the scheme itself, or the first hmac scheme of an {@code any:} list. */
-    private static AuthConfig.Hmac hmacOf(AuthConfig auth) {
-        if (auth instanceof AuthConfig.Hmac h) {
-            return h;
-        }
-        if (auth instanceof AuthConfig.Any any) {
-            for (AuthConfig a : any.schemes()) {
-                if (a instanceof AuthConfig.Hmac h) {
-                    return h;
-                }
-            }
+    /** The route's block of a scheme that can sign: the scheme itself, or the first such member of {@code any:}. */
+    private static AuthConfig signingMember(AuthConfig auth) {
+        for (AuthConfig a : AnyConfig.members(auth)) {
+            if (AuthSchemes.standard().of(a).signs()) return a;
         }
         return null;
+    }
+
+    /** {@code hmac}: the registered schemes that can sign. */
+    private static String signingSchemes() {
+        return AuthSchemes.standard().all().stream().filter(AuthScheme::signs).map(AuthScheme::name)
+                .collect(Collectors.joining(" or "));
     }
 
     /** Single-quotes for a POSIX shell. */

@@ -1,6 +1,7 @@
 package dev.authgate.config;
 
 import dev.authgate.tls.SslContexts;
+import dev.authgate.tls.TlsConfig;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,23 +61,23 @@ public final class ConfigLoader {
     private final SecretResolver secrets;
     private final AuthReader auth;
 
-    private ConfigLoader(Path file, Function<String, String> env, Consumer<String> warnings) {
+    private ConfigLoader(Path file, Function<String, String> env, Consumer<String> warnings, AuthReader auth) {
         this.shownFile = file.toString();
         this.file = file.toAbsolutePath().normalize();
         this.warnings = warnings;
         this.secrets = new SecretResolver(this.file.getParent(), env, warnings, referencedFiles);
-        this.auth = new AuthReader(secrets, referencedFiles);
+        this.auth = auth;
     }
 
-    /** {@link #load(Path, Function, Consumer)} with the process environment; warnings are logged at WARN. */
-    public static GatewayConfig load(Path file) throws ConfigException {
-        return load(file, System::getenv, ConfigLoader::logWarning);
+    /** {@link #load(Path, Function, Consumer, AuthReader)} with the process environment; warnings are logged at WARN. */
+    public static GatewayConfig load(Path file, AuthReader auth) throws ConfigException {
+        return load(file, System::getenv, ConfigLoader::logWarning, auth);
     }
 
-    /** {@link #load(Path, Function, Consumer)} with {@code env} as the environment; warnings are logged at WARN. */
-    public static GatewayConfig load(Path file, Map<String, String> env) throws ConfigException {
+    /** {@link #load(Path, Function, Consumer, AuthReader)} with {@code env} as the environment; warnings at WARN. */
+    public static GatewayConfig load(Path file, Map<String, String> env, AuthReader auth) throws ConfigException {
         Objects.requireNonNull(env, "env");
-        return load(file, env::get, ConfigLoader::logWarning);
+        return load(file, env::get, ConfigLoader::logWarning, auth);
     }
 
     /**
@@ -85,14 +86,16 @@ public final class ConfigLoader {
      * @param file     the config file; messages name it as given, {@link GatewayConfig#source()} is absolute
      * @param env      looks up {@code ${env:NAME}} variables; returns null for an unset variable
      * @param warnings receives each warning as {@code FILE:LINE: KEY.PATH: text}
+     * @param auth     reads each {@code routes[N].auth}: the scheme registry, {@code AuthSchemes.standard()}
      * @throws ConfigException the first problem found, as {@code FILE:LINE: KEY.PATH: problem}; never a secret value
      */
-    public static GatewayConfig load(Path file, Function<String, String> env, Consumer<String> warnings)
-            throws ConfigException {
+    public static GatewayConfig load(Path file, Function<String, String> env, Consumer<String> warnings,
+                                     AuthReader auth) throws ConfigException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(env, "env");
         Objects.requireNonNull(warnings, "warnings");
-        return new ConfigLoader(file, env, warnings).load();
+        Objects.requireNonNull(auth, "auth");
+        return new ConfigLoader(file, env, warnings, auth).load();
     }
 
     private static void logWarning(String warning) {
@@ -106,12 +109,12 @@ public final class ConfigLoader {
         String name = gatewayName(top.get("gateway"));
         ConfigMap listenMap = top.require("listen").map("address", "tls");
         ListenConfig listen = listen(listenMap);
-        LimitsConfig limits = limits(top.get("limits"));
+        LimitsConfig limits = LimitsReader.read(top.get("limits"));
         AdminConfig admin = admin(top.get("admin"), listenMap, listen);
         ErrorsConfig errors = top.get("errors") == null ? ErrorsConfig.defaults()
                 : new ErrorsConfig(top.get("errors").map("expose_reason").bool("expose_reason", true));
         Map<String, UpstreamConfig> upstreams = RouteReader.upstreams(top.get("upstreams"));
-        List<RouteConfig> routes = new RouteReader(auth).routes(top.require("routes"), upstreams);
+        List<RouteConfig> routes = new RouteReader(auth, secrets).routes(top.require("routes"), upstreams);
         warnUnusedUpstreams(top.get("upstreams"), upstreams, routes);
         // last: the most expensive check, after everything cheap has passed
         if (listen.tls() != null) checkTls(listenMap.get("tls").map("cert", "key", "protocols", "expiry_warning"), listen.tls());
@@ -274,53 +277,6 @@ public final class ConfigLoader {
         }
         // only a probe: an OpenSSL context holds native memory until released
         ReferenceCountUtil.release(context);
-    }
-
-    private LimitsConfig limits(ConfigNode n) throws ConfigException {
-        LimitsConfig d = LimitsConfig.defaults();
-        if (n == null) return d;
-        ConfigMap m = n.map("max_body", "max_header_bytes", "header_timeout", "idle_timeout", "auth_failures",
-                "trusted_proxies", "body_timeout", "max_connections", "max_requests_per_connection");
-        long maxBody = m.get("max_body") == null ? d.maxBody() : m.get("max_body").size();
-        int maxHeaderBytes = d.maxHeaderBytes();
-        ConfigNode mh = m.get("max_header_bytes");
-        if (mh != null) {
-            long v = mh.size();
-            if (v > 1024 * 1024) throw mh.error(Sizes.format(v) + " (expected: at most 1MiB)");
-            maxHeaderBytes = (int) v;
-        }
-        LimitsConfig.AuthFailuresConfig authFailures = null;
-        ConfigNode af = m.get("auth_failures");
-        if (af != null) {
-            ConfigMap am = af.map("max", "window");
-            int max = am.get("max") == null ? 20 : am.get("max").integer();
-            try {
-                authFailures = new LimitsConfig.AuthFailuresConfig(max, am.duration("window", Duration.ofMinutes(1)));
-            } catch (IllegalArgumentException e) {
-                throw am.wrap(e);
-            }
-        }
-        List<String> trusted = new ArrayList<>();
-        ConfigNode tp = m.get("trusted_proxies");
-        if (tp != null) {
-            for (ConfigNode item : tp.list()) {
-                try {
-                    trusted.add(Cidrs.normalize(item.string()));
-                } catch (IllegalArgumentException e) {
-                    throw item.error(e.getMessage());
-                }
-            }
-        }
-        try {
-            return new LimitsConfig(maxBody, maxHeaderBytes, m.duration("header_timeout", d.headerTimeout()),
-                    m.duration("idle_timeout", d.idleTimeout()), authFailures, trusted,
-                    m.duration("body_timeout", d.bodyTimeout()),
-                    m.get("max_connections") == null ? d.maxConnections() : m.get("max_connections").integer(),
-                    m.get("max_requests_per_connection") == null ? d.maxRequestsPerConnection()
-                            : m.get("max_requests_per_connection").integer());
-        } catch (IllegalArgumentException e) {
-            throw m.wrap(e);
-        }
     }
 
     private static AdminConfig admin(ConfigNode n, ConfigMap listenMap, ListenConfig listen) throws ConfigException {

@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A YAML mapping read through {@link ConfigNode#map}: keys already checked, children in file order. */
-final class ConfigMap {
+public final class ConfigMap {
     /** {@code field}, {@code field.sub}, {@code field[2].sub}: the prefix of a record's "field: problem" message. */
     private static final Pattern FIELD_PATH =
             Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\[\\d+])?(\\.[A-Za-z_][A-Za-z0-9_]*(\\[\\d+])?)*");
@@ -23,32 +23,32 @@ final class ConfigMap {
         this.children = children;
     }
 
-    ConfigNode self() {
+    public ConfigNode self() {
         return self;
     }
 
     /** Keys in file order, including those whose value is empty. */
-    Set<String> keys() {
+    public Set<String> keys() {
         return children.keySet();
     }
 
     /** The child under {@code key} even when its value is empty (null only when the key is absent). */
-    ConfigNode raw(String key) {
+    public ConfigNode raw(String key) {
         return children.get(key);
     }
 
     /** The child under {@code key}, or null when it is absent or empty ({@code key:} or {@code key: ~}). */
-    ConfigNode get(String key) {
+    public ConfigNode get(String key) {
         ConfigNode c = children.get(key);
         return c == null || c.isNull() ? null : c;
     }
 
-    ConfigNode require(String key) throws ConfigException {
+    public ConfigNode require(String key) throws ConfigException {
         return require(key, "required");
     }
 
     /** The child under {@code key}; when absent or empty, fails with {@code problem} at the key (or this map's key). */
-    ConfigNode require(String key, String problem) throws ConfigException {
+    public ConfigNode require(String key, String problem) throws ConfigException {
         ConfigNode c = get(key);
         if (c != null) return c;
         ConfigNode empty = children.get(key);
@@ -57,31 +57,31 @@ final class ConfigMap {
     }
 
     /** All children (for maps of user-chosen names); values may be empty. */
-    List<ConfigNode> entries() {
+    public List<ConfigNode> entries() {
         return new ArrayList<>(children.values());
     }
 
-    String string(String key, String dflt) throws ConfigException {
+    public String string(String key, String dflt) throws ConfigException {
         ConfigNode c = get(key);
         return c == null ? dflt : c.string();
     }
 
-    String text(String key, String dflt) throws ConfigException {
+    public String text(String key, String dflt) throws ConfigException {
         ConfigNode c = get(key);
         return c == null ? dflt : c.text();
     }
 
-    String token(String key, String what, String dflt) throws ConfigException {
+    public String token(String key, String what, String dflt) throws ConfigException {
         ConfigNode c = get(key);
         return c == null ? dflt : c.token(what);
     }
 
-    boolean bool(String key, boolean dflt) throws ConfigException {
+    public boolean bool(String key, boolean dflt) throws ConfigException {
         ConfigNode c = get(key);
         return c == null ? dflt : c.bool();
     }
 
-    Duration duration(String key, Duration dflt) throws ConfigException {
+    public Duration duration(String key, Duration dflt) throws ConfigException {
         ConfigNode c = get(key);
         return c == null ? dflt : c.duration();
     }
@@ -90,7 +90,7 @@ final class ConfigMap {
      * Turns a record's {@code "field: problem"} exception into a positioned error: at the field's key and path when
      * the field is written in this mapping, else at this mapping with the field appended to its path.
      */
-    ConfigException wrap(RuntimeException e) {
+    public ConfigException wrap(RuntimeException e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int colon = msg.indexOf(": ");
         if (colon > 0 && FIELD_PATH.matcher(msg.substring(0, colon)).matches()) {

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * <p>Values of secret fields are read with {@link #rawScalar()} and never echoed; every other reader may quote the
  * (shortened) value in its message.
  */
-final class ConfigNode {
+public final class ConfigNode {
     /** RFC 9110 token characters: header names and methods. */
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern INTEGER = Pattern.compile("-?\\d{1,10}");
@@ -52,29 +52,29 @@ final class ConfigNode {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
     /** 1-based line of the value. */
-    int line() {
+    public int line() {
         return line(node);
     }
 
     /** 1-based line of the key that introduced this node (of the item itself for list items). */
-    int keyLine() {
+    public int keyLine() {
         return keyLine;
     }
 
     // ---- errors and warnings
 
     /** An error about this node's value, at its line. */
-    ConfigException error(String problem) {
+    public ConfigException error(String problem) {
         return at(line(), path, problem);
     }
 
     /** An error about this node as a whole (missing parts, record checks), at the line of its key. */
-    ConfigException errorAtKey(String problem) {
+    public ConfigException errorAtKey(String problem) {
         return at(keyLine, path, problem);
     }
 
@@ -83,7 +83,7 @@ final class ConfigNode {
     }
 
     /** A positioned warning text: at the value for a plain value, else at the key. */
-    String warning(String problem) {
+    public String warning(String problem) {
         return position(isScalar() ? line() : keyLine, path) + problem;
     }
 
@@ -93,26 +93,26 @@ final class ConfigNode {
 
     // ---- shape
 
-    boolean isNull() {
+    public boolean isNull() {
         return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
     }
 
-    boolean isMapping() {
+    public boolean isMapping() {
         return node instanceof MappingNode;
     }
 
-    boolean isScalar() {
+    public boolean isScalar() {
         return node instanceof ScalarNode && !isNull();
     }
 
     /** What was found, for "expected X, got Y"; quotes a scalar's value, so never use it for secret fields. */
-    String kind() {
+    public String kind() {
         if (node instanceof ScalarNode && !isNull()) return "'" + Sizes.echo(((ScalarNode) node).getValue()) + "'";
         return kindWithoutValue();
     }
 
     /** Like {@link #kind()} without the value. */
-    String kindWithoutValue() {
+    public String kindWithoutValue() {
         if (node instanceof MappingNode) return "a mapping";
         if (node instanceof SequenceNode) return "a list";
         if (isNull()) return "nothing";
@@ -120,12 +120,12 @@ final class ConfigNode {
     }
 
     /** This node as a mapping whose keys must be among {@code known}. */
-    ConfigMap map(String... known) throws ConfigException {
+    public ConfigMap map(String... known) throws ConfigException {
         return mapOf(Arrays.asList(known), true);
     }
 
     /** This node as a mapping with names chosen by the user (upstreams, users). */
-    ConfigMap mapOfNames() throws ConfigException {
+    public ConfigMap mapOfNames() throws ConfigException {
         return mapOf(List.of(), false);
     }
 
@@ -153,7 +153,7 @@ final class ConfigNode {
     }
 
     /** This node as a list; each item's path is {@code path[i]}. */
-    List<ConfigNode> list() throws ConfigException {
+    public List<ConfigNode> list() throws ConfigException {
         if (!(node instanceof SequenceNode)) throw error("expected a list, got " + kind());
         List<Node> items = ((SequenceNode) node).getValue();
         List<ConfigNode> out = new ArrayList<>(items.size());
@@ -167,13 +167,13 @@ final class ConfigNode {
     // ---- scalars
 
     /** The scalar's text exactly as written (for secrets: messages from here never contain the value). */
-    String rawScalar() throws ConfigException {
+    public String rawScalar() throws ConfigException {
         if (!isScalar()) throw error("expected a value, got " + kindWithoutValue());
         return ((ScalarNode) node).getValue();
     }
 
     /** A plain string; a {@code ${env:...}}/{@code ${file:...}} reference is refused (only secrets resolve them). */
-    String string() throws ConfigException {
+    public String string() throws ConfigException {
         if (!isScalar()) throw error("expected a value, got " + kind());
         String s = ((ScalarNode) node).getValue();
         if (s.contains("${env:") || s.contains("${file:")) {
@@ -183,7 +183,7 @@ final class ConfigNode {
     }
 
     /** A non-empty string without control characters or leading/trailing spaces. */
-    String text() throws ConfigException {
+    public String text() throws ConfigException {
         String s = string();
         if (s.isEmpty() || !s.strip().equals(s) || s.chars().anyMatch(Character::isISOControl)) {
             throw error("expected a non-empty value without control characters or surrounding spaces, got '"
@@ -193,20 +193,20 @@ final class ConfigNode {
     }
 
     /** An RFC 9110 token (a header name or method); {@code what} names it in the message. */
-    String token(String what) throws ConfigException {
+    public String token(String what) throws ConfigException {
         String s = string();
         if (!TOKEN.matcher(s).matches()) throw error("expected " + what + ", got '" + Sizes.echo(s) + "'");
         return s;
     }
 
-    boolean bool() throws ConfigException {
+    public boolean bool() throws ConfigException {
         String s = isScalar() ? ((ScalarNode) node).getValue() : null;
         if ("true".equals(s)) return true;
         if ("false".equals(s)) return false;
         throw error("expected true or false, got " + kind());
     }
 
-    int integer() throws ConfigException {
+    public int integer() throws ConfigException {
         String s = isScalar() ? ((ScalarNode) node).getValue() : "";
         if (!INTEGER.matcher(s).matches()) throw error("expected a whole number, got " + kind());
         long v = Long.parseLong(s);
@@ -215,7 +215,7 @@ final class ConfigNode {
     }
 
     /** A duration greater than zero ({@link Durations}). */
-    Duration duration() throws ConfigException {
+    public Duration duration() throws ConfigException {
         String s = isScalar() ? ((ScalarNode) node).getValue() : "";
         if (!isScalar()) throw error("expected a duration like 10s, got " + kind());
         Duration d;
@@ -229,7 +229,7 @@ final class ConfigNode {
     }
 
     /** A size in bytes greater than zero ({@link Sizes}). */
-    long size() throws ConfigException {
+    public long size() throws ConfigException {
         if (!isScalar()) throw error("expected a size like 64KiB, 1MiB or a number of bytes, got " + kind());
         String s = ((ScalarNode) node).getValue();
         long v;

@@ -1,5 +1,7 @@
 package dev.authgate.config;
 
+import dev.authgate.tls.TlsConfig;
+
 import java.util.Objects;
 
 /**

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param upstream        the upstream name, or null when {@code respond} is set
  * @param respond         the status of an auth-only route ({@code respond: 204}), or 0 when proxying
  * @param hideCredentials drop the credential header(s) before forwarding
- * @param auth            required; {@link AuthConfig.None} for an open route
+ * @param auth            required; {@code auth: none} ({@code NoneConfig}) for an open route
  */
 public record RouteConfig(String name, MatchConfig match, String upstream, int respond, boolean hideCredentials,
                           AuthConfig auth) {

@@ -13,9 +13,11 @@ import java.util.Map;
 /** Reads {@code upstreams:} and {@code routes:}. Part of {@link ConfigLoader}. */
 final class RouteReader {
     private final AuthReader auth;
+    private final ReadContext context;
 
-    RouteReader(AuthReader auth) {
+    RouteReader(AuthReader auth, ReadContext context) {
         this.auth = auth;
+        this.context = context;
     }
 
     static Map<String, UpstreamConfig> upstreams(ConfigNode n) throws ConfigException {
@@ -85,7 +87,8 @@ final class RouteReader {
             }
             int respond = respondNode == null ? 0 : respondNode.integer();
             boolean hide = r.bool("hide_credentials", false);
-            AuthConfig authConfig = auth.read(r.require("auth", "required (write auth: none for an open route)"));
+            AuthConfig authConfig = auth.read(r.require("auth", "required (write auth: none for an open route)"),
+                    context);
             try {
                 out.add(new RouteConfig(name, match, upstream, respond, hide, authConfig));
             } catch (IllegalArgumentException e) {

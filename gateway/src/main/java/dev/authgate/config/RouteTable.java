@@ -2,7 +2,6 @@ package dev.authgate.config;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The route table printed by {@code authgate check} (and reusable by the start-up banner), one route a line in
@@ -58,15 +57,12 @@ public final class RouteTable {
         return m.methods().isEmpty() ? "*" : String.join(",", m.methods());
     }
 
-    /** {@code bearer}, {@code hmac:github}, {@code hmac} (generic), {@code any(bearer,api_key)}, {@code none}. */
+    /**
+     * {@code bearer}, {@code hmac:github}, {@code hmac} (generic), {@code any(bearer,api_key)}, {@code none}: each
+     * scheme's {@link AuthConfig#summary()}.
+     */
     public static String scheme(AuthConfig auth) {
-        if (auth instanceof AuthConfig.Any any) {
-            return any.schemes().stream().map(RouteTable::scheme).collect(Collectors.joining(",", "any(", ")"));
-        }
-        if (auth instanceof AuthConfig.Hmac hmac && hmac.preset() != null) {
-            return "hmac:" + hmac.preset();
-        }
-        return auth.scheme();
+        return auth.summary();
     }
 
     /** The upstream name, or {@code respond 204} for an auth-only route. */

@@ -43,7 +43,10 @@ public final class Secret {
         return origin;
     }
 
-    /** {@code sha256:} + the first 8 hex digits of the SHA-256 of the value's UTF-8 bytes (PRODUCT.md §5). */
+    /**
+     * {@code sha256:} + the first 8 hex digits of the SHA-256 of the value's UTF-8 bytes (README.md, "Reading the
+     * access log").
+     */
     public String fingerprint() {
         return fingerprint(value);
     }

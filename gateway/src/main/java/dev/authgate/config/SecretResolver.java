@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * Resolves a secret field: {@code ${env:NAME}}, {@code ${file:PATH}} (relative to the config's folder) or, with a
  * warning, an inline literal. Messages and warnings name the variable or file and the key path, never the value.
  */
-final class SecretResolver {
+final class SecretResolver implements ReadContext {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):(.*)}", Pattern.DOTALL);
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** A secret file is one secret; anything bigger is a wrong path (a log, a binary). */
@@ -37,6 +37,18 @@ final class SecretResolver {
         this.env = env;
         this.warnings = warnings;
         this.referencedFiles = referencedFiles;
+    }
+
+    @Override
+    public Secret secret(ConfigNode node) throws ConfigException {
+        return resolve(node);
+    }
+
+    @Override
+    public FileContent file(ConfigNode node, int maxBytes, String expected) throws ConfigException {
+        Path path = resolvePath(node, node.text());
+        referencedFiles.add(path);
+        return new FileContent(path, readSmallFile(node, path, maxBytes, expected));
     }
 
     Secret resolve(ConfigNode node) throws ConfigException {

@@ -44,7 +44,7 @@ public final class Sizes {
     }
 
     /** A user-typed (never secret) value shortened for an error message. */
-    static String echo(String text) {
+    public static String echo(String text) {
         return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 }

@@ -1,9 +1,9 @@
 package dev.authgate.http;
 
 /**
- * Every reason code the gateway can give (PRODUCT.md §4). The codes are a stable contract: users grep for them,
- * and each has a row in the README's troubleshooting table. {@link #fix()} is that row's advice, also printed by
- * {@code authgate explain}.
+ * Every reason code the gateway can give. The codes are a stable contract: users grep for them, and each has a row
+ * in docs/troubleshooting.md (ReadmeContractTest checks the table against this enum). {@link #fix()} is that row's
+ * advice, also printed by {@code authgate explain}.
  */
 public enum Reason {
     CREDENTIALS_MISSING(401, "no credential where the route expects one",

@@ -3,8 +3,9 @@ package dev.authgate.http;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Request ids (PRODUCT.md §3): an incoming {@code X-Request-Id} of 1–128 characters of {@code [A-Za-z0-9._:-]} is
- * kept, so a sender's id correlates across systems; anything else is replaced by a new id.
+ * Request ids (docs/configuration.md, "What goes upstream"): an incoming {@code X-Request-Id} of 1–128 characters
+ * of {@code [A-Za-z0-9._:-]} is kept, so a sender's id correlates across systems; anything else is replaced by a new
+ * id.
  *
  * <p>New ids are ULID-shaped: 26 Crockford base32 characters, 48 bits of milliseconds then 80 random bits, so they
  * sort by time. They correlate, they do not authenticate: {@link ThreadLocalRandom} is enough and costs no lock.

@@ -3,9 +3,10 @@ package dev.authgate.observe;
 import java.time.Instant;
 
 /**
- * One access-log line (PRODUCT.md §5): one per request, whoever answered it. A record so that other formats (JSON,
- * issue 4) render the same fields; {@link #toString()} is the text format: {@code key=value} pairs in a fixed order,
- * values quoted when they hold a space, a quote, {@code =} or a control character, {@code -} for absent.
+ * One access-log line (docs/operations.md, "Reading the access log"): one per request, whoever answered it. A record
+ * so that every format (text, JSON) renders the same fields; {@link #toString()} is the text format: {@code key=value}
+ * pairs in a fixed order, values quoted when they hold a space, a quote, {@code =} or a control character, {@code -}
+ * for absent. Built with {@link #builder()} ({@link RequestLog} fills one as a request goes through the gateway).
  *
  * <p>Nothing here may hold a secret: the path carries no query values ({@link #loggedPath}), the detail comes from
  * auth results that never contain credential values, the identity is a credential id or fingerprint.
@@ -35,8 +36,6 @@ public record AccessLogEntry(Instant time, String requestId, String client, Stri
                              String detail, String upstream, int upstreamStatus, long bytesIn, long bytesOut,
                              long durationMs, long upstreamMs) {
 
-    public static final String SOURCE_GATEWAY = "gateway";
-    public static final String SOURCE_UPSTREAM = "upstream";
     /** What replaces each query value in {@link #loggedPath}. */
     public static final String MASK = "\u2026";
 
@@ -62,6 +61,95 @@ public record AccessLogEntry(Instant time, String requestId, String client, Stri
             start = amp + 1;
         }
         return sb.toString();
+    }
+
+    /** A builder with every field absent: status 0, sizes 0, {@code upstreamMs} -1. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the fields of one entry; names as the record's. Not thread-safe. */
+    public static final class Builder {
+        private Instant time;
+        private String requestId;
+        private String client;
+        private String tls;
+        private String method;
+        private String path;
+        private String route;
+        private String scheme;
+        private String identity;
+        private int status;
+        private ResponseSource source;
+        private String reason;
+        private String detail;
+        private String upstream;
+        private int upstreamStatus;
+        private long bytesIn;
+        private long bytesOut;
+        private long durationMs;
+        private long upstreamMs = -1;
+
+        private Builder() {
+        }
+
+        /** When the request's head arrived, its id, and who sent it over which TLS protocol (null: plain HTTP). */
+        public Builder request(Instant time, String requestId, String client, String tls) {
+            this.time = time;
+            this.requestId = requestId;
+            this.client = client;
+            this.tls = tls;
+            return this;
+        }
+
+        /** The request line, its path already masked ({@link #loggedPath}); both null when none was read. */
+        public Builder target(String method, String path) {
+            this.method = method;
+            this.path = path;
+            return this;
+        }
+
+        public Builder route(String route) {
+            this.route = route;
+            return this;
+        }
+
+        /** The scheme that decided and who it let in (null when nobody was authenticated). */
+        public Builder auth(String scheme, String identity) {
+            this.scheme = scheme;
+            this.identity = identity;
+            return this;
+        }
+
+        /** Who answered, with what, and why. */
+        public Builder answer(int status, ResponseSource source, String reason, String detail) {
+            this.status = status;
+            this.source = source;
+            this.reason = reason;
+            this.detail = detail;
+            return this;
+        }
+
+        /** The upstream asked, its status (0: none) and the time spent on it (-1: not asked). */
+        public Builder upstream(String upstream, int upstreamStatus, long upstreamMs) {
+            this.upstream = upstream;
+            this.upstreamStatus = upstreamStatus;
+            this.upstreamMs = upstreamMs;
+            return this;
+        }
+
+        public Builder traffic(long bytesIn, long bytesOut, long durationMs) {
+            this.bytesIn = bytesIn;
+            this.bytesOut = bytesOut;
+            this.durationMs = durationMs;
+            return this;
+        }
+
+        public AccessLogEntry build() {
+            return new AccessLogEntry(time, requestId, client, tls, method, path, route, scheme, identity, status,
+                    source == null ? null : source.label(), reason, detail, upstream, upstreamStatus, bytesIn,
+                    bytesOut, durationMs, upstreamMs);
+        }
     }
 
     @Override

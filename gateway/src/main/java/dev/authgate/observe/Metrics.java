@@ -1,7 +1,5 @@
 package dev.authgate.observe;
 
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -20,13 +18,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The gateway's Prometheus metrics (PRODUCT.md §6), recorded through methods named for events and exposed by
+ * The gateway's Prometheus metrics (docs/operations.md, "Metrics"), recorded through methods named for events and exposed by
  * {@link #scrape()} in the Prometheus text format (written by the client library, never by hand).
  *
  * <p>Each instance owns its own {@link PrometheusRegistry} (not the library's global default), so a test or a second
@@ -51,10 +48,6 @@ public final class Metrics {
     static final double[] DURATION_BUCKETS = {
             0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
-    /** Status codes with a cached data point; anything else (never seen from a sane upstream) takes the slow path. */
-    private static final int MIN_CACHED_STATUS = 100;
-    private static final int MAX_CACHED_STATUS = 599;
-
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Clock clock;
@@ -69,10 +62,11 @@ public final class Metrics {
     private final Counter configReloads;
     private final Gauge lastReloadSuccess;
     private final Counter authThrottled;
+    private final Counter replayOperations;
 
     private final Map<String, RouteHandles> routes = new ConcurrentHashMap<>();
     private final Map<String, Supplier<Instant>> certificates = new ConcurrentHashMap<>();
-    private volatile LongSupplier replayEntries = () -> 0;
+    private volatile Supplier<OptionalLong> replayEntries = OptionalLong::empty;
 
     /** Metrics on the system clock (UTC). */
     public Metrics() {
@@ -149,17 +143,20 @@ public final class Metrics {
                 .name(MetricsNames.REPLAY_STORE_ENTRIES)
                 .help("Entries (claimed or committed deliveries) held by the replay store")
                 .callback(cb -> {
-                    LongSupplier s = replayEntries;
-                    try {
-                        cb.call(s.getAsLong());
-                    } catch (RuntimeException e) {
-                        log.warn("replay store size is unavailable for this scrape: {}", e.toString());
-                    }
+                    OptionalLong n = call(replayEntries, "the replay store's size");
+                    if (n != null && n.isPresent()) cb.call(n.getAsLong());
                 })
                 .register(registry);
         authThrottled = Counter.builder()
                 .name(MetricsNames.AUTH_THROTTLED)
                 .help("Requests refused with 429 too_many_failures without running auth")
+                .withoutExemplars()
+                .register(registry);
+        replayOperations = Counter.builder()
+                .name(MetricsNames.REPLAY_OPERATIONS)
+                .help("Replay store operations by op (claim, commit, release) and result (claimed, duplicate, "
+                        + "in_flight, ok, error)")
+                .labelNames("op", "result")
                 .withoutExemplars()
                 .register(registry);
     }
@@ -271,9 +268,17 @@ public final class Metrics {
         }
     }
 
-    /** Reports {@code authgate_replay_store_entries} from {@code size} at each scrape (default: 0). */
-    public void replayStoreSize(LongSupplier size) {
+    /**
+     * Reports {@code authgate_replay_store_entries} from {@code size} at each scrape; no sample while it is empty (a
+     * store that cannot count its entries cheaply) or before this is called.
+     */
+    public void replayStoreSize(Supplier<OptionalLong> size) {
         replayEntries = Objects.requireNonNull(size, "size");
+    }
+
+    /** A replay store operation ended ({@code authgate_replay_operations_total{op,result}}). */
+    public void replayOperation(String op, String result) {
+        replayOperations.labelValues(op, result).inc();
     }
 
     /** A request was refused with 429 {@code too_many_failures} ({@code authgate_auth_throttled_total}). */
@@ -300,7 +305,8 @@ public final class Metrics {
     private RouteHandles route(String route) {
         String name = routeLabel(route);
         RouteHandles h = routes.get(name);
-        return h != null ? h : routes.computeIfAbsent(name, RouteHandles::new);
+        return h != null ? h : routes.computeIfAbsent(name, n -> new RouteHandles(n, requests, requestDuration,
+                upstreamDuration));
     }
 
     private static String routeLabel(String route) {
@@ -317,40 +323,6 @@ public final class Metrics {
         } catch (RuntimeException e) {
             log.warn("{} is unavailable for this scrape: {}", what, e.toString());
             return null;
-        }
-    }
-
-    /** Data points of one route, so the hot path does no label-list hashing or status-string formatting. */
-    private final class RouteHandles {
-        private final String route;
-        private final DistributionDataPoint requestDuration;
-        private final DistributionDataPoint upstreamDuration;
-        /** Per source, a slot per status 100..599, filled on first use. */
-        private final Map<String, AtomicReferenceArray<CounterDataPoint>> bySource = new ConcurrentHashMap<>(4);
-
-        RouteHandles(String route) {
-            this.route = route;
-            this.requestDuration = Metrics.this.requestDuration.labelValues(route);
-            this.upstreamDuration = Metrics.this.upstreamDuration.labelValues(route);
-        }
-
-        CounterDataPoint requests(int status, String source) {
-            if (status < MIN_CACHED_STATUS || status > MAX_CACHED_STATUS) {
-                return Metrics.this.requests.labelValues(route, Integer.toString(status), source);
-            }
-            AtomicReferenceArray<CounterDataPoint> slots = bySource.get(source);
-            if (slots == null) {
-                slots = bySource.computeIfAbsent(source,
-                        s -> new AtomicReferenceArray<>(MAX_CACHED_STATUS - MIN_CACHED_STATUS + 1));
-            }
-            int i = status - MIN_CACHED_STATUS;
-            CounterDataPoint p = slots.get(i);
-            if (p == null) {
-                // labelValues returns the same data point for the same labels, so a lost race is harmless
-                p = Metrics.this.requests.labelValues(route, Integer.toString(status), source);
-                slots.set(i, p);
-            }
-            return p;
         }
     }
 }

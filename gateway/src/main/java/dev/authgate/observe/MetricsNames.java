@@ -3,7 +3,7 @@ package dev.authgate.observe;
 import java.util.List;
 
 /**
- * Metric names (PRODUCT.md §6, a contract: dashboards and alerts grep for them) and the fixed label values that
+ * Metric names (docs/operations.md, "Metrics", a contract: dashboards and alerts grep for them) and the fixed label values that
  * {@link Metrics} callers pass.
  */
 public final class MetricsNames {
@@ -18,6 +18,7 @@ public final class MetricsNames {
     public static final String CONFIG_LAST_RELOAD_SUCCESS = "authgate_config_last_reload_success_timestamp_seconds";
     public static final String CERTIFICATE_EXPIRY = "authgate_certificate_expiry_seconds";
     public static final String REPLAY_STORE_ENTRIES = "authgate_replay_store_entries";
+    public static final String REPLAY_OPERATIONS = "authgate_replay_operations_total";
     public static final String AUTH_THROTTLED = "authgate_auth_throttled_total";
 
     /** {@code route} label value when no route matched (404 {@code route_not_found}, or a 400 before routing). */

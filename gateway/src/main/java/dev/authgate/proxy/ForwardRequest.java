@@ -6,7 +6,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 
 /**
  * An authenticated request on its way upstream. The headers are as the client sent them; the forwarder applies
- * PRODUCT.md §3 (Via, X-Request-Id, X-Forwarded-*, X-Auth-*, hop-by-hop, hide_credentials).
+ * docs/configuration.md, "What goes upstream" (Via, X-Request-Id, X-Forwarded-*, X-Auth-*, hop-by-hop,
+ * hide_credentials).
  *
  * @param request         the buffered request (owned by the forwarder from the call on); uri is the client's raw uri
  * @param upstream        where to send it

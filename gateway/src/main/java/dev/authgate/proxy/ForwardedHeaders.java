@@ -15,7 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one place where messages are rewritten on their way through the gateway (PRODUCT.md §3).
+ * The one place where messages are rewritten on their way through the gateway (docs/configuration.md, "What goes
+ * upstream").
  *
  * <p>Request, in this order: hop-by-hop headers and {@code Expect} removed; with {@code hide_credentials} the
  * credential headers removed; client-sent {@code X-Auth-Scheme}/{@code X-Auth-Identity} replaced by the gateway's,

@@ -25,7 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
  * <ul>
  *   <li>{@code connect} ({@link Reason#UPSTREAM_UNAVAILABLE}, 502): refused, unresolvable host, or no connection
  *       within {@code connect_timeout}. A connect timeout is a 502 {@code connect}, not a 504: 504 means
- *       {@code response_timeout} (PRODUCT.md §4), and the metric's {@code timeout} kind stays "the upstream was
+ *       {@code response_timeout} (docs/troubleshooting.md), and the metric's {@code timeout} kind stays "the upstream was
  *       reached but did not answer". A failed connect (except a timeout, which would double the operator's budget)
  *       is retried once on a fresh connection: nothing had reached the upstream.
  *   <li>{@code reset} (502): the upstream closed or reset the connection, or sent an invalid or 101 response, after
@@ -40,7 +40,7 @@ import java.util.concurrent.RejectedExecutionException;
  * {@code proxy_read_timeout}; time spent waiting for a slow client does not count).
  *
  * <p>Call {@link #close()} when this forwarder is retired (drain, reload): idle upstream connections are closed and
- * connections in use are closed, not pooled, when their exchange ends.
+ * connections in use are closed, not pooled, when their call ends.
  */
 public final class UpstreamForwarder implements Forwarder, AutoCloseable {
 
@@ -66,25 +66,24 @@ public final class UpstreamForwarder implements Forwarder, AutoCloseable {
     @Override
     public CompletionStage<ForwardOutcome> forward(Channel client, ForwardRequest request, IntConsumer onResponseHead) {
         CompletableFuture<ForwardOutcome> result = new CompletableFuture<>();
-        Exchange exchange;
+        UpstreamCall call;
         try {
             Class<? extends Channel> channelClass =
                     upstreamChannelClass != null ? upstreamChannelClass : channelClassFor(client);
-            exchange = new Exchange(pool, channelClass, client, request, onResponseHead, result);
+            call = new UpstreamCall(pool, channelClass, client, request, onResponseHead, result);
         } catch (RuntimeException e) {
             request.request().release();
-            result.complete(new ForwardOutcome(false, 0, 0, 0, Reason.UPSTREAM_UNAVAILABLE, "connect",
-                    "cannot forward: " + e.getMessage()));
+            result.complete(ForwardOutcome.failed(UpstreamFailure.CONNECT, 0, "cannot forward: " + e.getMessage()));
             return result;
         }
         EventLoop loop = client.eventLoop();
         if (loop.inEventLoop()) {
-            exchange.start();
+            call.start();
         } else {
             try {
-                loop.execute(exchange::start);
+                loop.execute(call::start);
             } catch (RejectedExecutionException e) {
-                exchange.fail(Reason.UPSTREAM_UNAVAILABLE, "connect", "the client's event loop is shut down");
+                call.fail(UpstreamFailure.CONNECT, "the client's event loop is shut down");
             }
         }
         return result;

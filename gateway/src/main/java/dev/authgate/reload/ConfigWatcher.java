@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Triggers a config reload when the config file or a file it references (certificate, key, htpasswd,
@@ -68,6 +69,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private boolean forced;
     private String forcedBy;
 
+    /** Polls that found nothing changed and no check due (read by tests to see the watcher settle). */
+    private final AtomicLong quietPolls = new AtomicLong();
     private volatile boolean started;
     private volatile boolean closed;
     private Thread watchThread;
@@ -223,7 +226,17 @@ public final class ConfigWatcher implements AutoCloseable {
         }
         if (!FileFingerprint.of(files).equals(baseline)) {
             scheduleCheck();
+        } else {
+            quietPolls.incrementAndGet();
         }
+    }
+
+    /**
+     * Polls so far that found every file as at the last reload with no check due: once one that began after a
+     * change has counted, nothing more will reload without a new change or request.
+     */
+    long quietPolls() {
+        return quietPolls.get();
     }
 
     private void check() {

@@ -1,5 +1,6 @@
 package dev.authgate.reload;
 
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.AdminConfig;
 import dev.authgate.config.ConfigException;
 import dev.authgate.config.ConfigLoader;
@@ -39,7 +40,7 @@ import java.util.Set;
 public final class Reloader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reloader.class);
 
-    /** Loads a config file; {@link ConfigLoader#load(Path)} in production. */
+    /** Loads a config file; {@link ConfigLoader#load(Path, dev.authgate.config.AuthReader)} in production. */
     @FunctionalInterface
     public interface Loader {
         GatewayConfig load(Path file) throws ConfigException;
@@ -56,9 +57,11 @@ public final class Reloader implements AutoCloseable {
     private ConfigWatcher watcher;
     private boolean closed;
 
-    /** A reloader reading {@code configFile} with {@link ConfigLoader#load(Path)} on the system clock. */
+    /** A reloader reading {@code configFile} with {@link ConfigLoader} and the standard auth
+     * schemes on the system clock. */
     public Reloader(Path configFile, GatewayConfig initial, GatewayServer server, Metrics metrics) {
-        this(configFile, initial, server, metrics, ConfigLoader::load, Clock.systemUTC());
+        this(configFile, initial, server, metrics, f -> ConfigLoader.load(f, AuthSchemes.standard()),
+                Clock.systemUTC());
     }
 
     /**

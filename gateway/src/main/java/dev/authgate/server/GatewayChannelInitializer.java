@@ -85,7 +85,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     }
 
     private static void addHttpCodec(ChannelPipeline p, LimitsConfig limits) {
-        p.addLast(PipelineNames.HTTP_CODEC, new GatewayHttpCodec(RequestGate.decoderConfig(limits)));
+        p.addLast(PipelineNames.HTTP_CODEC, new GatewayHttpCodec(StrictRequestDecoder.config(limits)));
     }
 
     private static void addIdleTimeout(ChannelPipeline p, LimitsConfig limits) {
@@ -93,6 +93,6 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     }
 
     private void addRequestHandling(ChannelPipeline p, HeaderTimeoutHandler headTimeout) {
-        p.addLast(PipelineNames.REQUEST, new RequestHandler(server, headTimeout));
+        p.addLast(PipelineNames.REQUEST, new ClientConnectionHandler(server, headTimeout));
     }
 }

@@ -3,7 +3,7 @@ package dev.authgate.server;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.Authenticator;
-import dev.authgate.auth.Authenticators;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.GatewayConfig;
 import dev.authgate.config.LimitsConfig;
 import dev.authgate.config.RouteConfig;
@@ -49,7 +49,7 @@ public final class GatewayRuntime {
     }
 
     /**
-     * Builds the runtime: one {@link Authenticator} per route via {@link Authenticators#create}.
+     * Builds the runtime: one {@link Authenticator} per route via {@link AuthSchemes#create}.
      *
      * @throws IllegalArgumentException when a route names an unknown upstream or its auth cannot be built (the
      *                                  loader normally refuses such a config first); the message starts with
@@ -82,7 +82,7 @@ public final class GatewayRuntime {
             }
             Authenticator authenticator;
             try {
-                authenticator = Authenticators.create(rc.auth(), support);
+                authenticator = AuthSchemes.standard().create(rc.auth(), support);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("routes[" + i + "].auth: " + e.getMessage(), e);
             }

@@ -3,9 +3,10 @@ package dev.authgate.server;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.HashingExecutors;
 import dev.authgate.config.GatewayConfig;
-import dev.authgate.config.TlsConfig;
+import dev.authgate.tls.TlsConfig;
 import dev.authgate.observe.Metrics;
 import dev.authgate.proxy.Forwarder;
+import dev.authgate.replay.ReplayGuard;
 import dev.authgate.replay.ReplayStore;
 import dev.authgate.tls.ServerTls;
 import dev.authgate.tls.SslContexts;
@@ -110,9 +111,8 @@ public final class GatewayServer implements AutoCloseable {
             hashing.shutdownNow();
             throw e;
         }
-        this.context = new ServerContext(new AtomicReference<>(runtime), forwarder, replayStore,
-                new AtomicReference<>(tls), new AtomicBoolean(), metrics);
-        metrics.replayStoreSize(replayStore::size);
+        this.context = new ServerContext(new AtomicReference<>(runtime), forwarder,
+                new ReplayGuard(replayStore, metrics), new AtomicReference<>(tls), new AtomicBoolean(), metrics);
         metrics.certificateExpiry(LISTENER, () -> {
             ServerTls current = context.tls();
             return current == null ? null : current.notAfter();
@@ -275,7 +275,7 @@ public final class GatewayServer implements AutoCloseable {
         context.drainingFlag().set(true);
         if (listener != null) listener.close().syncUninterruptibly();
         for (Channel ch : channels) {
-            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(RequestHandler.DRAIN));
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ServerContext.DRAIN));
         }
         long deadline = System.nanoTime() + drain.toNanos();
         while (!channels.isEmpty() && System.nanoTime() < deadline) {

@@ -1,6 +1,6 @@
 package dev.authgate.tls;
 
-import dev.authgate.config.TlsConfig;
+import dev.authgate.tls.TlsConfig;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;

@@ -1,8 +1,12 @@
 package dev.authgate.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.authgate.auth.apikey.ApiKeyConfig;
+import dev.authgate.auth.basic.BasicAuthenticatorTest;
+import dev.authgate.auth.basic.BasicConfig;
+import dev.authgate.auth.bearer.BearerConfig;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.AuthConfig;
-import dev.authgate.config.AuthConfig.Credential;
 import dev.authgate.config.Secret;
 import dev.authgate.http.Reason;
 import org.junit.jupiter.api.AfterEach;
@@ -29,11 +33,11 @@ class AnyAuthenticatorTest {
     private final TestExecutors.Counting counting = new TestExecutors.Counting(pool);
     private final AuthSupport support = AuthProbe.support(counting);
 
-    private static final AuthConfig.Bearer BEARER =
-            new AuthConfig.Bearer(null, List.of(new Credential("ci", new Secret(TOKEN, "env:T"))));
-    private static final AuthConfig.ApiKey API_KEY =
-            new AuthConfig.ApiKey(null, List.of(new Credential("billing", new Secret(KEY, "env:K"))));
-    private static final AuthConfig.Basic BASIC = new AuthConfig.Basic("ops", Map.of("ops", HASH), null);
+    private static final BearerConfig BEARER =
+            new BearerConfig(null, List.of(new Credential("ci", new Secret(TOKEN, "env:T"))));
+    private static final ApiKeyConfig API_KEY =
+            new ApiKeyConfig(null, List.of(new Credential("billing", new Secret(KEY, "env:K"))));
+    private static final BasicConfig BASIC = new BasicConfig("ops", Map.of("ops", HASH), null);
 
     @AfterEach
     void tearDown() throws InterruptedException {
@@ -43,7 +47,7 @@ class AnyAuthenticatorTest {
     }
 
     private Authenticator any(AuthConfig... schemes) {
-        return Authenticators.create(new AuthConfig.Any(List.of(schemes)), support);
+        return AuthSchemes.standard().create(new AnyConfig(List.of(schemes)), support);
     }
 
     @Test
@@ -67,7 +71,7 @@ class AnyAuthenticatorTest {
     @Test
     void waitsForAnAsynchronousBasicMember() {
         TestExecutors.Holding holding = new TestExecutors.Holding();
-        Authenticator any = Authenticators.create(new AuthConfig.Any(List.of(BEARER, BASIC)),
+        Authenticator any = AuthSchemes.standard().create(new AnyConfig(List.of(BEARER, BASIC)),
                 AuthProbe.support(holding));
         CompletableFuture<AuthResult> f = AuthProbe.future(any,
                 probe.request("Authorization", BasicAuthenticatorTest.basicHeader("ops", PASSWORD)));

@@ -23,13 +23,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Builds {@link AuthRequest}s from real Netty headers and buffers, runs authenticators, and on {@link #close()}
  * releases every buffer and checks that no result it saw (detail or toString) contains one of the test's secrets.
  */
-final class AuthProbe implements AutoCloseable {
+public final class AuthProbe implements AutoCloseable {
     private final List<String> secrets = new ArrayList<>();
     private final List<ByteBuf> buffers = new ArrayList<>();
     private final List<String> seen = new ArrayList<>();
 
     /** Secrets that must never appear in a detail; their base64 forms are checked too. */
-    AuthProbe secrets(String... values) {
+    public AuthProbe secrets(String... values) {
         for (String v : values) {
             secrets.add(v);
             secrets.add(Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8)));
@@ -38,11 +38,11 @@ final class AuthProbe implements AutoCloseable {
     }
 
     /** A POST to /hook with the given headers as name, value pairs and no query. */
-    AuthRequest request(String... headerPairs) {
+    public AuthRequest request(String... headerPairs) {
         return requestWithQuery(null, headerPairs);
     }
 
-    AuthRequest requestWithQuery(String rawQuery, String... headerPairs) {
+    public AuthRequest requestWithQuery(String rawQuery, String... headerPairs) {
         if (headerPairs.length % 2 != 0) {
             throw new IllegalArgumentException("header name/value pairs expected");
         }
@@ -58,7 +58,7 @@ final class AuthProbe implements AutoCloseable {
     }
 
     /** Runs the authenticator and waits (generously) for its verdict. */
-    AuthResult run(Authenticator authenticator, AuthRequest request) {
+    public AuthResult run(Authenticator authenticator, AuthRequest request) {
         try {
             AuthResult result = authenticator.authenticate(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
             record(result);
@@ -68,17 +68,17 @@ final class AuthProbe implements AutoCloseable {
         }
     }
 
-    AuthResult.Rejected rejected(Authenticator authenticator, AuthRequest request) {
+    public AuthResult.Rejected rejected(Authenticator authenticator, AuthRequest request) {
         return assertInstanceOf(AuthResult.Rejected.class, run(authenticator, request));
     }
 
-    AuthResult.Accepted accepted(Authenticator authenticator, AuthRequest request) {
+    public AuthResult.Accepted accepted(Authenticator authenticator, AuthRequest request) {
         AuthResult result = run(authenticator, request);
         return assertInstanceOf(AuthResult.Accepted.class, result, () -> "expected Accepted, got " + result);
     }
 
     /** Records a result obtained without {@link #run}, for the secret check. */
-    void record(AuthResult result) {
+    public void record(AuthResult result) {
         seen.add(String.valueOf(result));
         if (result instanceof AuthResult.Rejected r) {
             seen.add(r.detail());
@@ -88,15 +88,15 @@ final class AuthProbe implements AutoCloseable {
     }
 
     /** Runs on a direct executor: fine for bearer/api key; Basic tests pass their own. */
-    static AuthSupport support(Executor hashing) {
+    public static AuthSupport support(Executor hashing) {
         return new AuthSupport(hashing, Clock.systemUTC());
     }
 
-    static AuthSupport inline() {
+    public static AuthSupport inline() {
         return support(Runnable::run);
     }
 
-    static CompletableFuture<AuthResult> future(Authenticator a, AuthRequest r) {
+    public static CompletableFuture<AuthResult> future(Authenticator a, AuthRequest r) {
         return a.authenticate(r).toCompletableFuture();
     }
 

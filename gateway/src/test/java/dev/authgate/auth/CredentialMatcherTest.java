@@ -1,6 +1,5 @@
 package dev.authgate.auth;
 
-import dev.authgate.config.AuthConfig.Credential;
 import dev.authgate.config.Secret;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,10 @@ package dev.authgate.auth;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.authgate.config.AuthConfig;
+import dev.authgate.auth.apikey.ApiKeyConfig;
+import dev.authgate.auth.basic.BasicConfig;
+import dev.authgate.auth.bearer.BearerConfig;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.Secret;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -40,15 +43,15 @@ class CredentialsFuzzTest {
             "Token ", "Bearer \u00a0", "\u200bBearer ", "ApiKey "};
 
     static {
-        AuthConfig.Bearer bearer = new AuthConfig.Bearer("api",
-                List.of(new AuthConfig.Credential("ci", new Secret(TOKEN, "inline"))));
-        AuthConfig.ApiKey apiKey = new AuthConfig.ApiKey("X-API-Key",
-                List.of(new AuthConfig.Credential(null, new Secret(KEY, "inline"))));
-        AuthConfig.Basic basic = new AuthConfig.Basic("ops", Map.of("alice",
+        BearerConfig bearer = new BearerConfig("api",
+                List.of(new Credential("ci", new Secret(TOKEN, "inline"))));
+        ApiKeyConfig apiKey = new ApiKeyConfig("X-API-Key",
+                List.of(new Credential(null, new Secret(KEY, "inline"))));
+        BasicConfig basic = new BasicConfig("ops", Map.of("alice",
                 BCrypt.withDefaults().hashToString(4, PASSWORD.toCharArray())), null);
-        AUTHENTICATORS = List.of(Authenticators.create(bearer, SUPPORT), Authenticators.create(apiKey, SUPPORT),
-                Authenticators.create(basic, SUPPORT),
-                Authenticators.create(new AuthConfig.Any(List.of(bearer, apiKey, basic)), SUPPORT));
+        AUTHENTICATORS = List.of(AuthSchemes.standard().create(bearer, SUPPORT), AuthSchemes.standard().create(apiKey, SUPPORT),
+                AuthSchemes.standard().create(basic, SUPPORT),
+                AuthSchemes.standard().create(new AnyConfig(List.of(bearer, apiKey, basic)), SUPPORT));
         Base64.Encoder b64 = Base64.getEncoder();
         FORBIDDEN = List.of(TOKEN, KEY, PASSWORD, b64.encodeToString(("alice:" + PASSWORD).getBytes(
                 StandardCharsets.UTF_8)), b64.encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8)),

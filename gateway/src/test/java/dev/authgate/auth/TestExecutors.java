@@ -1,10 +1,5 @@
 package dev.authgate.auth;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -13,17 +8,17 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Executors and a clock for watching what authenticators hand to {@link AuthSupport#hashing()}. */
-final class TestExecutors {
+public final class TestExecutors {
     private TestExecutors() {
     }
 
     /** Counts submissions and records the name of the thread each task ran on. */
-    static final class Counting implements Executor {
-        final AtomicInteger submissions = new AtomicInteger();
-        final List<String> threads = new CopyOnWriteArrayList<>();
+    public static final class Counting implements Executor {
+        public final AtomicInteger submissions = new AtomicInteger();
+        public final List<String> threads = new CopyOnWriteArrayList<>();
         private final Executor delegate;
 
-        Counting(Executor delegate) {
+        public Counting(Executor delegate) {
             this.delegate = delegate;
         }
 
@@ -38,7 +33,7 @@ final class TestExecutors {
     }
 
     /** Holds tasks until {@link #runAll()}: proves that nothing runs inline on the caller's thread. */
-    static final class Holding implements Executor {
+    public static final class Holding implements Executor {
         private final ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
 
         @Override
@@ -46,38 +41,14 @@ final class TestExecutors {
             held.add(task);
         }
 
-        int size() {
+        public int size() {
             return held.size();
         }
 
-        void runAll() {
+        public void runAll() {
             List<Runnable> tasks = new ArrayList<>(held);
             held.clear();
             tasks.forEach(Runnable::run);
-        }
-    }
-
-    /** A clock that moves only when told to. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

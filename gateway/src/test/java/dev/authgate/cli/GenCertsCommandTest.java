@@ -1,7 +1,7 @@
 package dev.authgate.cli;
 
 import dev.authgate.Main;
-import dev.authgate.config.TlsConfig;
+import dev.authgate.tls.TlsConfig;
 import dev.authgate.tls.ServerTls;
 import dev.authgate.tls.SslContexts;
 import io.netty.bootstrap.ServerBootstrap;

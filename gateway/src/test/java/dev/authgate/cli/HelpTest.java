@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The README promises {@code --help} on every command. */
+/** docs/operations.md promises {@code --help} on every command. */
 class HelpTest {
     @Test
     void everySubcommandPrintsUsageForHelpAndExitsZero() {

@@ -5,7 +5,10 @@ import dev.authgate.auth.AuthRequest;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.hmac.HmacAuthenticator;
+import dev.authgate.auth.hmac.HmacConfig;
 import dev.authgate.auth.hmac.HmacSchemes;
+import dev.authgate.auth.none.NoneConfig;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.RouteConfig;
 import dev.authgate.config.Secret;
@@ -57,9 +60,9 @@ class SignCommandTest {
                 : seed + "-" + preset;
     }
 
-    static AuthConfig.Hmac hmac(String preset) {
+    static HmacConfig hmac(String preset) {
         boolean url = preset.equals("square") || preset.equals("twilio");
-        return new AuthConfig.Hmac(preset, null, null, null, null, null, null, null, null,
+        return new HmacConfig(preset, null, null, null, null, null, null, null, null,
                 List.of(new Secret(secretFor(preset), "inline"), new Secret(secretFor(preset, "old-sign-test-key"), "inline")),
                 null, url ? PUBLIC_URL : null);
     }
@@ -74,7 +77,7 @@ class SignCommandTest {
         for (String p : HmacSchemes.presetNames()) {
             routes.add(route(p, hmac(p)));
         }
-        routes.add(route("open", new AuthConfig.None()));
+        routes.add(route("open", new NoneConfig()));
         return routes;
     }
 
@@ -224,8 +227,8 @@ class SignCommandTest {
         int code = cli.execute("sign", "--config", config.toString(), "--route", "slack", "--body", body.toString(),
                 "--url", "https://localhost:8443/webhooks/slack");
         assertEquals(0, code, err.toString());
-        AuthConfig auth = dev.authgate.config.ConfigLoader.load(config).routes().get(0).auth();
-        HmacAuthenticator a = new HmacAuthenticator((AuthConfig.Hmac) auth,
+        AuthConfig auth = dev.authgate.config.ConfigLoader.load(config, AuthSchemes.standard()).routes().get(0).auth();
+        HmacAuthenticator a = new HmacAuthenticator((HmacConfig) auth,
                 new AuthSupport(Runnable::run, Clock.systemUTC()));
         ByteBuf buf = Unpooled.wrappedBuffer(Files.readAllBytes(body));
         try {

@@ -1,5 +1,8 @@
 package dev.authgate.config;
 
+import dev.authgate.auth.Credential;
+import dev.authgate.auth.basic.BasicConfig;
+import dev.authgate.auth.bearer.BearerConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,14 +18,14 @@ class AuthConfigToStringTest {
 
     @Test
     void basicNamesUsersButNotTheirHashes() {
-        String s = new AuthConfig.Basic("ops", Map.of("alice", HASH), null).toString();
+        String s = new BasicConfig("ops", Map.of("alice", HASH), null).toString();
         assertTrue(s.contains("alice"), s);
         assertFalse(s.contains(HASH) || s.contains("$2y$"), "bcrypt hash in toString");
     }
 
     @Test
     void credentialsShowWhereTheSecretCameFromNotTheSecret() {
-        String s = new AuthConfig.Bearer(null, List.of(new AuthConfig.Credential("ci", new Secret(TOKEN, "env:T"))))
+        String s = new BearerConfig(null, List.of(new Credential("ci", new Secret(TOKEN, "env:T"))))
                 .toString();
         assertTrue(s.contains("env:T"), s);
         assertFalse(s.contains(TOKEN));

@@ -1,5 +1,10 @@
 package dev.authgate.config;
 
+import dev.authgate.auth.AnyConfig;
+import dev.authgate.auth.apikey.ApiKeyConfig;
+import dev.authgate.auth.basic.BasicConfig;
+import dev.authgate.auth.bearer.BearerConfig;
+import dev.authgate.auth.hmac.HmacConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +49,7 @@ class ConfigLoaderAuthTest {
 
     @Test
     void readsBearerTokensAsIdValuePairsOrPlainStrings() throws Exception {
-        AuthConfig.Bearer bearer = (AuthConfig.Bearer) auth("""
+        BearerConfig bearer = (BearerConfig) auth("""
                 auth:
                   bearer:
                     realm: ops
@@ -63,7 +68,7 @@ class ConfigLoaderAuthTest {
 
     @Test
     void readsApiKeysWithTheDefaultHeader() throws Exception {
-        AuthConfig.ApiKey key = (AuthConfig.ApiKey) auth("""
+        ApiKeyConfig key = (ApiKeyConfig) auth("""
                 auth: { api_key: { keys: [ { id: billing, value: "${env:TOKEN_A}" } ] } }
                 """);
         assertEquals("X-API-Key", key.header());
@@ -72,20 +77,20 @@ class ConfigLoaderAuthTest {
 
     @Test
     void readsAnyAsAnOrderedListOfSchemes() throws Exception {
-        AuthConfig.Any any = (AuthConfig.Any) auth("""
+        AnyConfig any = (AnyConfig) auth("""
                 auth:
                   any:
                     - bearer: { tokens: ["${env:TOKEN_A}"] }
                     - api_key: { header: X-Key, keys: ["${env:TOKEN_B}"] }
                 """);
-        assertInstanceOf(AuthConfig.Bearer.class, any.schemes().get(0));
-        assertEquals("X-Key", ((AuthConfig.ApiKey) any.schemes().get(1)).header());
+        assertInstanceOf(BearerConfig.class, any.schemes().get(0));
+        assertEquals("X-Key", ((ApiKeyConfig) any.schemes().get(1)).header());
     }
 
     @Test
     void readsAGenericHmacBlockWithReplay() throws Exception {
         h.env.put("MAIA", "maia-secret");
-        AuthConfig.Hmac hmac = (AuthConfig.Hmac) auth("""
+        HmacConfig hmac = (HmacConfig) auth("""
                 auth:
                   hmac:
                     header: X-Maia-Signature
@@ -110,7 +115,7 @@ class ConfigLoaderAuthTest {
         assertEquals(java.time.Duration.ofMinutes(5), hmac.tolerance());
         assertEquals(2, hmac.secrets().size());
         assertEquals("maia-secret", hmac.secrets().get(0).reveal());
-        assertEquals(new AuthConfig.ReplayConfig("id", java.time.Duration.ofMinutes(10), "acknowledge"), hmac.replay());
+        assertEquals(new HmacConfig.ReplayConfig("id", java.time.Duration.ofMinutes(10), "acknowledge"), hmac.replay());
     }
 
     @Test
@@ -246,7 +251,7 @@ class ConfigLoaderAuthTest {
 
     @Test
     void readsBcryptUsers() throws Exception {
-        AuthConfig.Basic basic = (AuthConfig.Basic) auth("""
+        BasicConfig basic = (BasicConfig) auth("""
                 auth:
                   basic:
                     users: { alice: "%s" }
@@ -280,7 +285,7 @@ class ConfigLoaderAuthTest {
                     users: { alice: "%s" }
                     htpasswd: users.htpasswd
                 """.formatted(HASH)));
-        AuthConfig.Basic basic = (AuthConfig.Basic) config.routes().get(0).auth();
+        BasicConfig basic = (BasicConfig) config.routes().get(0).auth();
         assertEquals(Map.of("alice", HASH, "bob", bobHash, "carol", HASH), basic.users());
         assertEquals(file, basic.htpasswd());
         assertTrue(config.referencedFiles().contains(file));

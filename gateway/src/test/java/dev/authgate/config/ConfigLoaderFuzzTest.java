@@ -2,6 +2,7 @@ package dev.authgate.config;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.authgate.auth.schemes.AuthSchemes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -91,7 +92,7 @@ class ConfigLoaderFuzzTest {
         }
         List<String> warnings = new ArrayList<>();
         try {
-            assertNotNull(ConfigLoader.load(file, ENV::get, warnings::add));
+            assertNotNull(ConfigLoader.load(file, ENV::get, warnings::add, AuthSchemes.standard()));
         } catch (ConfigException e) {
             assertNoSecret(e.getMessage(), yaml);
         } catch (RuntimeException | StackOverflowError e) {

@@ -1,5 +1,6 @@
 package dev.authgate.config;
 
+import dev.authgate.auth.schemes.AuthSchemes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -446,7 +447,7 @@ class ConfigLoaderRefusalTest {
     void refusesAMissingFile() {
         Path missing = dir.resolve("nope.yaml");
         ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-                () -> ConfigLoader.load(missing, java.util.Map.of()));
+                () -> ConfigLoader.load(missing, java.util.Map.of(), AuthSchemes.standard()));
         assertEquals(missing + ": file not found", e.getMessage());
     }
 

@@ -1,6 +1,14 @@
 package dev.authgate.config;
 
+import dev.authgate.auth.AnyConfig;
+import dev.authgate.auth.apikey.ApiKeyConfig;
+import dev.authgate.auth.basic.BasicConfig;
+import dev.authgate.auth.bearer.BearerConfig;
+import dev.authgate.auth.hmac.HmacConfig;
+import dev.authgate.auth.none.NoneConfig;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.testing.TestCerts;
+import dev.authgate.tls.TlsConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +62,7 @@ class ConfigLoaderTest {
         Map<String, String> env = Map.of("GITHUB_WEBHOOK_SECRET", "gh-now", "GITHUB_WEBHOOK_SECRET_PREVIOUS", "gh-old",
                 "TWILIO_TOKEN", "twilio-token", "CI_TOKEN", "ci-token");
 
-        GatewayConfig c = ConfigLoader.load(file, env::get, h.warnings::add);
+        GatewayConfig c = ConfigLoader.load(file, env::get, h.warnings::add, AuthSchemes.standard());
 
         assertEquals(List.of(), h.warnings);
         assertEquals("authgate-1", c.name());
@@ -84,31 +92,31 @@ class ConfigLoaderTest {
         assertEquals(new RouteConfig.MatchConfig("/webhooks/github", null, List.of("POST")), github.match());
         assertEquals("orders", github.upstream());
         assertTrue(github.hideCredentials());
-        AuthConfig.Hmac gh = (AuthConfig.Hmac) github.auth();
+        HmacConfig gh = (HmacConfig) github.auth();
         assertEquals("github", gh.preset());
         assertEquals(List.of("gh-now", "gh-old"), gh.secrets().stream().map(Secret::reveal).toList());
 
-        AuthConfig.Hmac maia = (AuthConfig.Hmac) routes.get(1).auth();
+        HmacConfig maia = (HmacConfig) routes.get(1).auth();
         assertFalse(routes.get(1).hideCredentials());
-        assertEquals(new AuthConfig.Hmac(null, "X-Maia-Signature", "sha256", "hex", "sha256=", "{timestamp}.{body}",
+        assertEquals(new HmacConfig(null, "X-Maia-Signature", "sha256", "hex", "sha256=", "{timestamp}.{body}",
                 "X-Maia-Timestamp", "X-Maia-Id", Duration.ofMinutes(5), List.of(new Secret("maia-test-secret", "x")),
-                new AuthConfig.ReplayConfig("id", Duration.ofMinutes(10), "acknowledge"), null), maia);
+                new HmacConfig.ReplayConfig("id", Duration.ofMinutes(10), "acknowledge"), null), maia);
 
-        AuthConfig.Hmac twilio = (AuthConfig.Hmac) routes.get(2).auth();
+        HmacConfig twilio = (HmacConfig) routes.get(2).auth();
         assertEquals("https://hooks.example.com/webhooks/twilio", twilio.publicUrl());
 
         RouteConfig api = routes.get(3);
         assertEquals(new RouteConfig.MatchConfig(null, "/api/", List.of("GET", "PUT")), api.match());
-        AuthConfig.Any any = (AuthConfig.Any) api.auth();
-        AuthConfig.Bearer bearer = (AuthConfig.Bearer) any.schemes().get(0);
+        AnyConfig any = (AnyConfig) api.auth();
+        BearerConfig bearer = (BearerConfig) any.schemes().get(0);
         assertEquals("api", bearer.realm());
         assertEquals("ci-bot", bearer.tokens().get(0).id());
         assertEquals("ci-token", bearer.tokens().get(0).value().reveal());
-        AuthConfig.ApiKey key = (AuthConfig.ApiKey) any.schemes().get(1);
+        ApiKeyConfig key = (ApiKeyConfig) any.schemes().get(1);
         assertEquals("X-Key", key.header());
         assertEquals("billing-test-key", key.keys().get(0).value().reveal());
 
-        AuthConfig.Basic basic = (AuthConfig.Basic) routes.get(4).auth();
+        BasicConfig basic = (BasicConfig) routes.get(4).auth();
         assertEquals("ops", basic.realm());
         assertEquals(Set.of("alice", "bob"), basic.users().keySet());
         assertEquals(dir.resolve("users.htpasswd"), basic.htpasswd());
@@ -116,7 +124,7 @@ class ConfigLoaderTest {
         RouteConfig canary = routes.get(5);
         assertNull(canary.upstream());
         assertEquals(204, canary.respond());
-        assertInstanceOf(AuthConfig.None.class, canary.auth());
+        assertInstanceOf(NoneConfig.class, canary.auth());
     }
 
     @Test
@@ -148,8 +156,8 @@ class ConfigLoaderTest {
         RouteConfig app = c.routes().get(0);
         assertEquals(List.of(), app.match().methods());
         assertFalse(app.hideCredentials());
-        assertEquals("authgate", ((AuthConfig.Basic) app.auth()).realm());
-        assertEquals("X-API-Key", ((AuthConfig.ApiKey) c.routes().get(1).auth()).header());
+        assertEquals("authgate", ((BasicConfig) app.auth()).realm());
+        assertEquals("X-API-Key", ((ApiKeyConfig) c.routes().get(1).auth()).header());
         assertEquals(Set.of(h.file), c.referencedFiles());
         assertEquals(List.of(
                 h.at(1) + "listen: no tls: serving plain HTTP (only behind a TLS-terminating load balancer)",

@@ -1,6 +1,7 @@
 package dev.authgate.config;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.authgate.auth.schemes.AuthSchemes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,13 +43,13 @@ final class LoaderHarness {
 
     GatewayConfig load(String yaml) throws ConfigException {
         write("gateway.yaml", yaml);
-        return ConfigLoader.load(file, env::get, warnings::add);
+        return ConfigLoader.load(file, env::get, warnings::add, AuthSchemes.standard());
     }
 
     /** The message of the ConfigException that loading {@code yaml} must throw. */
     String error(String yaml) {
         write("gateway.yaml", yaml);
-        return assertThrows(ConfigException.class, () -> ConfigLoader.load(file, env::get, warnings::add)).getMessage();
+        return assertThrows(ConfigException.class, () -> ConfigLoader.load(file, env::get, warnings::add, AuthSchemes.standard())).getMessage();
     }
 
     /** The message prefix for a line of gateway.yaml: {@code /tmp/.../gateway.yaml:LINE: }. */

@@ -1,5 +1,6 @@
 package dev.authgate.config;
 
+import dev.authgate.auth.bearer.BearerConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +42,7 @@ class SecretResolutionTest {
     }
 
     private Secret token(String secretYaml) throws ConfigException {
-        AuthConfig.Bearer b = (AuthConfig.Bearer) h.load(tokenConfig(secretYaml)).routes().get(0).auth();
+        BearerConfig b = (BearerConfig) h.load(tokenConfig(secretYaml)).routes().get(0).auth();
         return b.tokens().get(0).value();
     }
 

@@ -1,14 +1,13 @@
 package dev.authgate.limits;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.authgate.config.LimitsConfig.AuthFailuresConfig;
+import dev.authgate.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AuthFailureThrottleTest {
-    private final FakeTicker ticker = new FakeTicker();
+    private final MutableClock ticker = new MutableClock();
 
     private AuthFailureThrottle throttle(int max, Duration window) {
         return new AuthFailureThrottle(new AuthFailuresConfig(max, window), ticker, 1000);
@@ -140,19 +139,5 @@ class AuthFailureThrottleTest {
                 new AuthFailureThrottle(new AuthFailuresConfig(1, Duration.ofMinutes(1)), ticker, 0));
         assertThrows(IllegalArgumentException.class, () ->
                 new AuthFailureThrottle(new AuthFailuresConfig(1, Duration.ZERO), ticker, 10));
-    }
-
-    /** Nanoseconds the test moves by hand. */
-    static final class FakeTicker implements Ticker {
-        private final AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
-
-        void advance(Duration d) {
-            nanos.addAndGet(d.toNanos());
-        }
-
-        @Override
-        public long read() {
-            return nanos.get();
-        }
     }
 }

@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class AccessLogEntryTest {
 
     private static AccessLogEntry entry(String path, String detail) {
-        return new AccessLogEntry(Instant.parse("2025-01-02T03:04:05.678Z"), "req-1", "10.0.0.7:51234", "TLSv1.3",
-                "POST", path, "github", "hmac", "github", 401, "gateway", "signature_mismatch", detail, null, 0, 42,
-                250, 3, -1);
+        return AccessLogEntry.builder()
+                .request(Instant.parse("2025-01-02T03:04:05.678Z"), "req-1", "10.0.0.7:51234", "TLSv1.3")
+                .target("POST", path).route("github").auth("hmac", "github")
+                .answer(401, ResponseSource.GATEWAY, "signature_mismatch", detail)
+                .traffic(42, 250, 3)
+                .build();
     }
 
     @Test

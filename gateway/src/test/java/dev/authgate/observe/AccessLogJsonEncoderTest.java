@@ -25,9 +25,13 @@ class AccessLogJsonEncoderTest {
     private final LoggerContext context = new LoggerContext();
 
     private static AccessLogEntry entry(String detail, String upstream, int upstreamStatus, long upstreamMs) {
-        return new AccessLogEntry(Instant.parse("2025-01-02T03:04:05.678Z"), "req-1", "10.0.0.7:51234", null,
-                "POST", "/webhooks/github?token=\u2026", "github", "hmac", null, 401, "gateway",
-                "signature_mismatch", detail, upstream, upstreamStatus, 42, 250, 3, upstreamMs);
+        return AccessLogEntry.builder()
+                .request(Instant.parse("2025-01-02T03:04:05.678Z"), "req-1", "10.0.0.7:51234", null)
+                .target("POST", "/webhooks/github?token=\u2026").route("github").auth("hmac", null)
+                .answer(401, ResponseSource.GATEWAY, "signature_mismatch", detail)
+                .upstream(upstream, upstreamStatus, upstreamMs)
+                .traffic(42, 250, 3)
+                .build();
     }
 
     private String encode(AccessLogEntry e) {

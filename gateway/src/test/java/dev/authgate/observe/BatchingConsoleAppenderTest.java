@@ -73,6 +73,7 @@ class BatchingConsoleAppenderTest {
     void dropsLinesRatherThanBlockWhenTheOutputIsStuck() throws InterruptedException {
         LoggerContext ctx = new LoggerContext();
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch blocked = new CountDownLatch(1);
         ByteArrayOutputStream written = new ByteArrayOutputStream();
         OutputStream stuck = new OutputStream() {
             @Override
@@ -82,6 +83,7 @@ class BatchingConsoleAppenderTest {
 
             @Override
             public void write(byte[] b, int off, int len) {
+                blocked.countDown();
                 try {
                     release.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -95,9 +97,7 @@ class BatchingConsoleAppenderTest {
         BatchingConsoleAppender appender = new BatchingConsoleAppender();
         Logger log = logger(ctx, appender, new PrintStream(stuck, true, StandardCharsets.UTF_8), 4);
         log.info("first");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (appender.queued() > 0 && System.nanoTime() < deadline) Thread.sleep(5); // the writer took "first"
-        Thread.sleep(50); // ... and is blocked writing it
+        assertTrue(blocked.await(10, TimeUnit.SECONDS), "the writer took \"first\" and is blocked writing it");
         long start = System.nanoTime();
         for (int i = 0; i < 100; i++) log.info("line {}", i);
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

@@ -1,16 +1,15 @@
 package dev.authgate.observe;
 
+import dev.authgate.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -202,12 +201,31 @@ class MetricsTest {
     @Test
     void replayStoreEntriesReadTheSupplierAtEachScrape() {
         Metrics m = new Metrics();
-        assertEquals(0.0, MetricsExposition.parse(m.scrape()).value("authgate_replay_store_entries"));
+        assertTrue(MetricsExposition.parse(m.scrape()).samples("authgate_replay_store_entries").isEmpty(),
+                "no sample before a store that can count registers");
         AtomicLong size = new AtomicLong(3);
-        m.replayStoreSize(size::get);
+        m.replayStoreSize(() -> OptionalLong.of(size.get()));
         assertEquals(3.0, MetricsExposition.parse(m.scrape()).value("authgate_replay_store_entries"));
         size.set(7);
         assertEquals(7.0, MetricsExposition.parse(m.scrape()).value("authgate_replay_store_entries"));
+    }
+
+    @Test
+    void replayStoreEntriesHaveNoSampleForAStoreThatCannotCountThem() {
+        Metrics m = new Metrics();
+        m.replayStoreSize(OptionalLong::empty);
+        assertTrue(MetricsExposition.parse(m.scrape()).samples("authgate_replay_store_entries").isEmpty());
+    }
+
+    @Test
+    void countsReplayOperationsByOpAndResult() {
+        Metrics m = new Metrics();
+        m.replayOperation("claim", "claimed");
+        m.replayOperation("claim", "claimed");
+        m.replayOperation("release", "error");
+        MetricsExposition e = MetricsExposition.parse(m.scrape());
+        assertEquals(2.0, e.value("authgate_replay_operations_total", "op", "claim", "result", "claimed"));
+        assertEquals(1.0, e.value("authgate_replay_operations_total", "op", "release", "result", "error"));
     }
 
     @Test
@@ -227,6 +245,8 @@ class MetricsTest {
         m.authRejected("r", "bearer", "credentials_invalid");
         m.upstreamFailure("u", MetricsNames.UPSTREAM_CONNECT);
         m.certificateExpiry("main", () -> Instant.now().plusSeconds(60));
+        m.replayStoreSize(() -> OptionalLong.of(1));
+        m.replayOperation("claim", "claimed");
         MetricsExposition e = MetricsExposition.parse(m.scrape());
 
         assertEquals("counter", e.type("authgate_requests_total"));
@@ -240,6 +260,7 @@ class MetricsTest {
         assertEquals("gauge", e.type("authgate_config_last_reload_success_timestamp_seconds"));
         assertEquals("gauge", e.type("authgate_certificate_expiry_seconds"));
         assertEquals("gauge", e.type("authgate_replay_store_entries"));
+        assertEquals("counter", e.type("authgate_replay_operations_total"));
         assertEquals("counter", e.type("authgate_auth_throttled_total"));
         assertEquals("text/plain; version=0.0.4; charset=utf-8", Metrics.CONTENT_TYPE);
     }
@@ -289,33 +310,5 @@ class MetricsTest {
                 .mapToDouble(MetricsExposition.Sample::value).sum();
         assertEquals(threads * perThread, histogramCount);
         assertEquals(0.0, e.value("authgate_connections_open"));
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        MutableClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(i -> i.plus(d));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 }

@@ -115,11 +115,11 @@ final class ForwardingHarness implements AutoCloseable {
             ForwardRequest fr = new ForwardRequest(req, upstream, requestId, GATEWAY_NAME, clientIp, "http", auth,
                     hideCredentials, !keepAlive);
             forwarder.forward(ch, fr).whenComplete((outcome, error) -> {
-                if (error != null) outcome = new ForwardOutcome(false, 0, 0, 0, null, "exceptional", error.toString());
+                if (error != null) outcome = new ForwardOutcome(false, 0, 0, 0, null, "exceptional: " + error);
                 outcomes.add(outcome);
                 if (!outcome.responseWritten()) {
-                    int status = outcome.failure() == null ? 500 : outcome.failure().status();
-                    String body = (outcome.failure() == null ? "none" : outcome.failure().code()) + "\n";
+                    int status = outcome.reason() == null ? 500 : outcome.reason().status();
+                    String body = (outcome.reason() == null ? "none" : outcome.reason().code()) + "\n";
                     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                             HttpResponseStatus.valueOf(status),
                             Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));

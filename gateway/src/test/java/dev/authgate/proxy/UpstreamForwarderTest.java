@@ -3,12 +3,16 @@ package dev.authgate.proxy;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.http.Reason;
 import dev.authgate.proxy.upstream.UpstreamPool;
+import dev.authgate.testing.RawHttp;
+import dev.authgate.testing.TestUpstream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.http.HttpClient;
@@ -16,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +37,8 @@ class UpstreamForwarderTest {
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
 
     private TestUpstream upstream;
+    /** Completes when the last {@code pattern:N} response was wholly handed to the kernel. */
+    private volatile CompletableFuture<Void> lastResponseFlushed = new CompletableFuture<>();
     private UpstreamForwarder forwarder;
     private ForwardingHarness gateway;
     private final HttpClient http = HttpClient.newBuilder()
@@ -42,7 +49,7 @@ class UpstreamForwarderTest {
 
     @BeforeEach
     void start() throws Exception {
-        upstream = new TestUpstream();
+        upstream = TestUpstream.start().answer(this::byTestMode);
         forwarder = new UpstreamForwarder();
         gateway = new ForwardingHarness(forwarder, 2);
         gateway.upstream = ForwardingHarness.upstream(upstream.port(), "", RESPONSE_TIMEOUT);
@@ -59,8 +66,8 @@ class UpstreamForwarderTest {
 
     @Test
     void forwardsGatewayHeadersToTheUpstream() throws Exception {
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("""
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("""
                     GET /hooks/a HTTP/1.1
                     Host: public.example:8443
                     Via: 1.0 corp-proxy
@@ -74,7 +81,7 @@ class UpstreamForwarderTest {
                     """);
             assertEquals(200, client.read().status());
         }
-        TestUpstream.Received r = upstream.take();
+        TestUpstream.Recorded r = upstream.takeRequest();
         assertEquals("1.0 corp-proxy, 1.1 authgate-test", String.join(", ", r.headers().getAll("via")));
         assertEquals(gateway.requestIds.poll(), r.headers().get("x-request-id"));
         assertEquals(1, r.headers().getAll("x-request-id").size());
@@ -91,8 +98,8 @@ class UpstreamForwarderTest {
 
     @Test
     void stripsHopByHopHeadersBeforeForwarding() throws Exception {
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("""
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("""
                     POST /h HTTP/1.1
                     Host: gw
                     Connection: keep-alive, X-Hop-Secret
@@ -110,7 +117,7 @@ class UpstreamForwarderTest {
             assertEquals(100, client.read().status(), "the client side's own 100 Continue");
             assertEquals(200, client.read().status());
         }
-        TestUpstream.Received r = upstream.take();
+        TestUpstream.Recorded r = upstream.takeRequest();
         for (String name : new String[]{"connection", "x-hop-secret", "keep-alive", "proxy-authorization",
                 "proxy-connection", "te", "trailer", "upgrade", "transfer-encoding", "expect"}) {
             assertFalse(r.headers().contains(name), name + " reached the upstream");
@@ -122,11 +129,11 @@ class UpstreamForwarderTest {
     void removesTheCredentialHeaderWithHideCredentials() throws Exception {
         gateway.hideCredentials = true;
         gateway.auth = AuthResult.Accepted.of("api_key", "billing", "key matched", "X-API-Key");
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("GET /k HTTP/1.1\nHost: gw\nX-API-Key: k3y\nAuthorization: Bearer other");
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("GET /k HTTP/1.1\nHost: gw\nX-API-Key: k3y\nAuthorization: Bearer other");
             assertEquals(200, client.read().status());
         }
-        TestUpstream.Received r = upstream.take();
+        TestUpstream.Recorded r = upstream.takeRequest();
         assertFalse(r.headers().contains("x-api-key"));
         assertEquals("Bearer other", r.headers().get("authorization"));
         assertEquals("api_key", r.headers().get("x-auth-scheme"));
@@ -136,11 +143,11 @@ class UpstreamForwarderTest {
     @Test
     void sendsNoAuthIdentityForAnOpenRoute() throws Exception {
         gateway.auth = AuthResult.Accepted.of("none", null, "open route");
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("GET /open HTTP/1.1\nHost: gw\nX-Auth-Identity: forged\nX-Auth-Scheme: bearer");
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("GET /open HTTP/1.1\nHost: gw\nX-Auth-Identity: forged\nX-Auth-Scheme: bearer");
             assertEquals(200, client.read().status());
         }
-        TestUpstream.Received r = upstream.take();
+        TestUpstream.Recorded r = upstream.takeRequest();
         assertEquals("none", r.headers().get("x-auth-scheme"));
         assertFalse(r.headers().contains("x-auth-identity"));
     }
@@ -151,7 +158,7 @@ class UpstreamForwarderTest {
         HttpResponse<String> res = http.send(HttpRequest.newBuilder(gateway.uri("/upload"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, res.statusCode());
-        TestUpstream.Received r = upstream.take();
+        TestUpstream.Recorded r = upstream.takeRequest();
         assertEquals(body.length, r.length());
         assertEquals(TestUpstream.sha256(body), r.sha256());
         assertEquals(String.valueOf(body.length), r.headers().get("content-length"));
@@ -164,12 +171,12 @@ class UpstreamForwarderTest {
         byte[] chunked = concat(("10\r\n").getBytes(StandardCharsets.ISO_8859_1), body,
                 "\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         assertEquals(16, body.length);
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("POST /bin HTTP/1.1\nHost: gw\nTransfer-Encoding: chunked\nContent-Type: application/json",
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("POST /bin HTTP/1.1\nHost: gw\nTransfer-Encoding: chunked\nContent-Type: application/json",
                     chunked);
             assertEquals(200, client.read().status());
         }
-        TestUpstream.Received r = upstream.take();
+        TestUpstream.Recorded r = upstream.takeRequest();
         assertEquals(TestUpstream.sha256(body), r.sha256());
         assertEquals("16", r.headers().get("content-length"));
         assertFalse(r.headers().contains("transfer-encoding"));
@@ -179,27 +186,27 @@ class UpstreamForwarderTest {
     void prefixesTheUpstreamBasePathAndKeepsThePathAndQueryByteForByte() throws Exception {
         gateway.upstream = ForwardingHarness.upstream(upstream.port(), "/base/", RESPONSE_TIMEOUT);
         String raw = "/hooks/caf%C3%A9;v=1/%7Euser?q=a+b&r=%2f&empty=&x=%20";
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("GET " + raw + " HTTP/1.1\nHost: gw");
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("GET " + raw + " HTTP/1.1\nHost: gw");
             assertEquals(200, client.read().status());
         }
-        assertEquals("/base" + raw, upstream.take().uri());
+        assertEquals("/base" + raw, upstream.takeRequest().uri());
     }
 
     // ---- connection reuse -----------------------------------------------------------------------------------------
 
     @Test
     void reusesOneUpstreamConnectionForSequentialRequests() throws Exception {
-        try (RawHttp client = new RawHttp(gateway.port())) {
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
             for (int i = 0; i < 3; i++) {
-                client.send("POST /r" + i + " HTTP/1.1\nHost: gw\nContent-Length: 1", new byte[]{'x'});
+                client.request("POST /r" + i + " HTTP/1.1\nHost: gw\nContent-Length: 1", new byte[]{'x'});
                 RawHttp.Response res = client.read();
                 assertEquals(200, res.status());
-                assertEquals("ok", res.text());
+                assertEquals("ok", res.bodyText());
             }
         }
-        assertEquals(3, upstream.requests.get());
-        assertEquals(1, upstream.connections.get());
+        assertEquals(3, upstream.requestCount());
+        assertEquals(1, upstream.connectionCount());
     }
 
     @Test
@@ -208,26 +215,26 @@ class UpstreamForwarderTest {
         gateway = new ForwardingHarness(forwarder, 1);
         gateway.upstream = ForwardingHarness.upstream(upstream.port(), "", RESPONSE_TIMEOUT);
         for (int i = 0; i < 3; i++) {
-            try (RawHttp client = new RawHttp(gateway.port())) {
-                client.send("GET /c" + i + " HTTP/1.1\nHost: gw");
+            try (RawHttp client = RawHttp.connect(gateway.port())) {
+                client.request("GET /c" + i + " HTTP/1.1\nHost: gw");
                 assertEquals(200, client.read().status());
             }
         }
-        assertEquals(3, upstream.requests.get());
-        assertEquals(1, upstream.connections.get());
+        assertEquals(3, upstream.requestCount());
+        assertEquals(1, upstream.connectionCount());
     }
 
     @Test
     void opensANewUpstreamConnectionAfterAResponseWithConnectionClose() throws Exception {
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("GET /a HTTP/1.1\nHost: gw\nX-Test-Mode: conn-close");
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("GET /a HTTP/1.1\nHost: gw\nX-Test-Mode: conn-close");
             RawHttp.Response first = client.read();
             assertEquals(200, first.status());
             assertNull(first.header("connection"), "the upstream's Connection: close is about its own hop");
-            client.send("GET /b HTTP/1.1\nHost: gw");
+            client.request("GET /b HTTP/1.1\nHost: gw");
             assertEquals(200, client.read().status());
         }
-        assertEquals(2, upstream.connections.get());
+        assertEquals(2, upstream.connectionCount());
     }
 
     // ---- failures -------------------------------------------------------------------------------------------------
@@ -243,11 +250,11 @@ class UpstreamForwarderTest {
         assertEquals("upstream_unavailable\n", res.body());
         ForwardOutcome o = gateway.takeOutcome();
         assertFalse(o.responseWritten());
-        assertEquals(Reason.UPSTREAM_UNAVAILABLE, o.failure());
-        assertEquals("connect", o.failureKind());
+        assertEquals(Reason.UPSTREAM_UNAVAILABLE, o.reason());
+        assertEquals(UpstreamFailure.CONNECT, o.failure());
         assertEquals(0, o.upstreamStatus());
         assertEquals("connection refused by 127.0.0.1:" + deadPort + " (tried twice)", o.detail());
-        upstream = new TestUpstream(); // for stop()
+        upstream = TestUpstream.start().answer(this::byTestMode); // for stop()
     }
 
     @Test
@@ -258,10 +265,10 @@ class UpstreamForwarderTest {
         assertEquals(504, res.statusCode());
         assertEquals("upstream_timeout\n", res.body());
         ForwardOutcome o = gateway.takeOutcome();
-        assertEquals(Reason.UPSTREAM_TIMEOUT, o.failure());
-        assertEquals("timeout", o.failureKind());
+        assertEquals(Reason.UPSTREAM_TIMEOUT, o.reason());
+        assertEquals(UpstreamFailure.TIMEOUT, o.failure());
         assertFalse(o.responseWritten());
-        assertEquals(1, upstream.requests.get());
+        assertEquals(1, upstream.requestCount());
     }
 
     @Test
@@ -272,39 +279,39 @@ class UpstreamForwarderTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(502, res.statusCode(), mode);
             ForwardOutcome o = gateway.takeOutcome();
-            assertEquals(Reason.UPSTREAM_UNAVAILABLE, o.failure(), mode);
-            assertEquals("reset", o.failureKind(), mode);
+            assertEquals(Reason.UPSTREAM_UNAVAILABLE, o.reason(), mode);
+            assertEquals(UpstreamFailure.RESET, o.failure(), mode);
             assertFalse(o.responseWritten(), mode);
         }
-        assertEquals(2, upstream.requests.get(), "each request reached the upstream exactly once");
+        assertEquals(2, upstream.requestCount(), "each request reached the upstream exactly once");
     }
 
     @Test
     void closesTheClientConnectionWhenTheUpstreamClosesMidBody() throws Exception {
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("GET /cut HTTP/1.1\nHost: gw\nX-Test-Mode: mid-body");
-            IOException e = assertThrows(IOException.class, client::read);
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("GET /cut HTTP/1.1\nHost: gw\nX-Test-Mode: mid-body");
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, client::read);
             assertTrue(e.getMessage().contains("body cut after 1000 of 100000 bytes"), e.getMessage());
         }
         ForwardOutcome o = gateway.takeOutcome();
         assertTrue(o.responseWritten());
         assertEquals(200, o.upstreamStatus());
-        assertEquals(Reason.UPSTREAM_UNAVAILABLE, o.failure());
-        assertEquals("reset", o.failureKind());
+        assertEquals(Reason.UPSTREAM_UNAVAILABLE, o.reason());
+        assertEquals(UpstreamFailure.RESET, o.failure());
     }
 
     @Test
     void cutsTheResponseWhenTheUpstreamStallsMidBodyLongerThanTheResponseTimeout() throws Exception {
         gateway.upstream = ForwardingHarness.upstream(upstream.port(), "", Duration.ofMillis(300));
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("GET /stall HTTP/1.1\nHost: gw\nX-Test-Mode: stall");
-            IOException e = assertThrows(IOException.class, client::read);
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("GET /stall HTTP/1.1\nHost: gw\nX-Test-Mode: stall");
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, client::read);
             assertTrue(e.getMessage().contains("body cut after 10 of 100 bytes"), e.getMessage());
         }
         ForwardOutcome o = gateway.takeOutcome();
         assertTrue(o.responseWritten());
-        assertEquals(Reason.UPSTREAM_TIMEOUT, o.failure());
-        assertEquals("timeout", o.failureKind());
+        assertEquals(Reason.UPSTREAM_TIMEOUT, o.reason());
+        assertEquals(UpstreamFailure.TIMEOUT, o.failure());
     }
 
     @Test
@@ -314,7 +321,7 @@ class UpstreamForwarderTest {
                 .POST(HttpRequest.BodyPublishers.ofString("once")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, res.statusCode());
         assertEquals(2, FlakyConnectChannel.attempts.get());
-        assertEquals(1, upstream.requests.get());
+        assertEquals(1, upstream.requestCount());
         assertNull(gateway.takeOutcome().failure());
     }
 
@@ -325,8 +332,8 @@ class UpstreamForwarderTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(502, res.statusCode());
         assertEquals(2, FlakyConnectChannel.attempts.get());
-        assertEquals(0, upstream.requests.get());
-        assertEquals("connect", gateway.takeOutcome().failureKind());
+        assertEquals(0, upstream.requestCount());
+        assertEquals(UpstreamFailure.CONNECT, gateway.takeOutcome().failure());
     }
 
     @Test
@@ -337,7 +344,7 @@ class UpstreamForwarderTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(502, res.statusCode());
         assertEquals(1, FlakyConnectChannel.attempts.get());
-        assertEquals(1, upstream.requests.get());
+        assertEquals(1, upstream.requestCount());
     }
 
     // ---- response relay -------------------------------------------------------------------------------------------
@@ -358,23 +365,23 @@ class UpstreamForwarderTest {
 
     @Test
     void reframesACloseDelimitedResponseAsChunkedAndKeepsTheClientConnection() throws Exception {
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("GET /stream HTTP/1.1\nHost: gw\nX-Test-Mode: close-delimited:300000");
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("GET /stream HTTP/1.1\nHost: gw\nX-Test-Mode: close-delimited:300000");
             RawHttp.Response res = client.read();
             assertEquals("chunked", res.header("transfer-encoding"));
             assertNull(res.header("connection"));
             assertEquals(300_000, res.body().length);
             assertEquals(res.header("x-body-sha256"), TestUpstream.sha256(res.body()));
-            client.send("GET /next HTTP/1.1\nHost: gw");
-            assertEquals("ok", client.read().text());
+            client.request("GET /next HTTP/1.1\nHost: gw");
+            assertEquals("ok", client.read().bodyText());
         }
     }
 
     @Test
     void endsAnUnframedOrChunkedBodyForAnHttp10ClientByClosing() throws Exception {
         for (String mode : new String[]{"close-delimited:5000", "chunked:70000"}) {
-            try (RawHttp client = new RawHttp(gateway.port())) {
-                client.send("GET /stream HTTP/1.0\nHost: gw\nConnection: keep-alive\nX-Test-Mode: " + mode);
+            try (RawHttp client = RawHttp.connect(gateway.port())) {
+                client.request("GET /stream HTTP/1.0\nHost: gw\nConnection: keep-alive\nX-Test-Mode: " + mode);
                 RawHttp.Response res = client.read();
                 assertEquals("close", res.header("connection"), mode);
                 assertNull(res.header("transfer-encoding"), mode);
@@ -388,25 +395,25 @@ class UpstreamForwarderTest {
         // Shorter than the client's pause below: waiting for the client must not count as upstream silence.
         gateway.upstream = ForwardingHarness.upstream(upstream.port(), "", Duration.ofSeconds(1));
         int size = 32 * 1024 * 1024;
-        try (RawHttp client = new RawHttp(gateway.port(), 32 * 1024)) {
-            client.send("GET /huge HTTP/1.1\nHost: gw\nX-Test-Mode: pattern:" + size);
-            upstream.take();
+        try (RawHttp client = RawHttp.connect(gateway.port(), 32 * 1024)) {
+            client.request("GET /huge HTTP/1.1\nHost: gw\nX-Test-Mode: pattern:" + size);
+            upstream.takeRequest();
             // Without backpressure the gateway would buffer the whole body and the upstream would finish writing.
-            assertThrows(TimeoutException.class, () -> upstream.lastResponseFlushed.get(2, TimeUnit.SECONDS));
+            assertThrows(TimeoutException.class, () -> lastResponseFlushed.get(2, TimeUnit.SECONDS));
             RawHttp.Response res = client.read();
             assertEquals(size, res.body().length);
         }
-        upstream.lastResponseFlushed.get(10, TimeUnit.SECONDS);
+        lastResponseFlushed.get(10, TimeUnit.SECONDS);
         assertEquals(size, gateway.takeOutcome().bytesOut());
     }
 
     @Test
     void responseCarriesViaAndRequestIdButNoHopByHopHeaders() throws Exception {
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("GET /h HTTP/1.1\nHost: gw\nX-Test-Mode: headers");
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("GET /h HTTP/1.1\nHost: gw\nX-Test-Mode: headers");
             RawHttp.Response res = client.read();
             assertEquals(201, res.status());
-            assertEquals("ok", res.text());
+            assertEquals("ok", res.bodyText());
             assertEquals("1.0 upstream-cache, 1.1 authgate-test", res.header("via"));
             assertEquals(gateway.requestIds.poll(), res.header("x-request-id"));
             assertEquals("kept", res.header("x-app"));
@@ -420,45 +427,45 @@ class UpstreamForwarderTest {
 
     @Test
     void relaysAHeadResponseWithoutABody() throws Exception {
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("HEAD /h HTTP/1.1\nHost: gw\nX-Test-Mode: head");
-            RawHttp.Response head = client.read(true);
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("HEAD /h HTTP/1.1\nHost: gw\nX-Test-Mode: head");
+            RawHttp.Response head = client.readHead();
             assertEquals(200, head.status());
             assertEquals("1234", head.header("content-length"));
-            client.send("GET /after HTTP/1.1\nHost: gw");
+            client.request("GET /after HTTP/1.1\nHost: gw");
             RawHttp.Response next = client.read();
-            assertEquals("ok", next.text(), "no body bytes of the HEAD response were left on the connection");
+            assertEquals("ok", next.bodyText(), "no body bytes of the HEAD response were left on the connection");
         }
-        assertEquals(1, upstream.connections.get());
+        assertEquals(1, upstream.connectionCount());
     }
 
     @Test
     void skipsInterimResponses() throws Exception {
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("GET /hints HTTP/1.1\nHost: gw\nX-Test-Mode: early-hints");
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("GET /hints HTTP/1.1\nHost: gw\nX-Test-Mode: early-hints");
             RawHttp.Response res = client.read();
             assertEquals(200, res.status());
-            assertEquals("final", res.text());
+            assertEquals("final", res.bodyText());
         }
     }
 
     @Test
     void sendsConnectionCloseWhenTheClientConnectionClosesAfterTheResponse() throws Exception {
-        try (RawHttp client = new RawHttp(gateway.port())) {
-            client.send("GET /bye HTTP/1.1\nHost: gw\nConnection: close");
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            client.request("GET /bye HTTP/1.1\nHost: gw\nConnection: close");
             RawHttp.Response res = client.read();
             assertEquals(200, res.status());
             assertEquals("close", res.header("connection"));
-            assertTrue(client.closedByPeer(10_000));
+            assertTrue(client.isClosedByPeer(10_000));
         }
-        TestUpstream.Received r = upstream.take();
+        TestUpstream.Recorded r = upstream.takeRequest();
         assertFalse(r.headers().contains("connection"), "the client's Connection: close is about its own hop");
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     private void useFlakyConnects(int failures) throws Exception {
-        try (TestUpstream dead = new TestUpstream()) {
+        try (TestUpstream dead = TestUpstream.start()) {
             FlakyConnectChannel.deadPort = dead.port();
         }
         FlakyConnectChannel.failuresLeft.set(failures);
@@ -468,6 +475,96 @@ class UpstreamForwarderTest {
         forwarder = new UpstreamForwarder(new UpstreamPool(), FlakyConnectChannel.class);
         gateway = new ForwardingHarness(forwarder, 2);
         gateway.upstream = ForwardingHarness.upstream(upstream.port(), "", RESPONSE_TIMEOUT);
+    }
+
+    /**
+     * The upstream's answer per the request's {@code X-Test-Mode} header, bytes written raw so that the test controls
+     * framing exactly:
+     * <ul>
+     *   <li>(none): 200 {@code ok} with Content-Length and {@code X-Upstream-Connection}
+     *   <li>{@code hang}: never answers; {@code close}: closes without answering; {@code reset}: RST without answering
+     *   <li>{@code mid-body}: 200 with Content-Length 100000, 1000 bytes, then close
+     *   <li>{@code stall}: 200 with Content-Length 100, 10 bytes, then silence
+     *   <li>{@code chunked:N}: N pseudo-random bytes in 32 KiB chunks, {@code X-Body-Sha256} header
+     *   <li>{@code close-delimited:N}: N pseudo-random bytes without length, then close
+     *   <li>{@code pattern:N}: N bytes with Content-Length (a repeated block; {@link #lastResponseFlushed} completes
+     *       when the whole response was handed to the kernel)
+     *   <li>{@code head}: a HEAD answer with Content-Length 1234; {@code early-hints}: 103 then 200
+     *   <li>{@code headers}: a response with hop-by-hop headers, Via and an X-Request-Id of its own
+     *   <li>{@code conn-close}: 200 with {@code Connection: close}, then close
+     * </ul>
+     */
+    private TestUpstream.Reply byTestMode(TestUpstream.Recorded req) {
+        String mode = req.headers().get("x-test-mode", "");
+        String arg = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "";
+        switch (mode.contains(":") ? mode.substring(0, mode.indexOf(':')) : mode) {
+            case "hang":
+                return TestUpstream.Reply.hanging();
+            case "close":
+                return TestUpstream.Reply.closing();
+            case "reset":
+                return TestUpstream.Reply.raw(TestUpstream.Raw::reset);
+            case "mid-body":
+                return TestUpstream.Reply.raw(c -> {
+                    c.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
+                    c.write(Unpooled.wrappedBuffer(new byte[1000])).addListener(f -> c.close());
+                });
+            case "stall":
+                return TestUpstream.Reply.raw(c -> c.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"));
+            case "chunked":
+                return TestUpstream.Reply.raw(c -> {
+                    byte[] data = TestUpstream.randomBytes(Integer.parseInt(arg), 42);
+                    c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Body-Sha256: "
+                            + TestUpstream.sha256(data) + "\r\n\r\n");
+                    for (int off = 0; off < data.length; off += 32 * 1024) {
+                        int len = Math.min(32 * 1024, data.length - off);
+                        c.write(Integer.toHexString(len) + "\r\n");
+                        c.write(Unpooled.wrappedBuffer(data, off, len));
+                        c.write("\r\n");
+                    }
+                    c.write("0\r\n\r\n");
+                });
+            case "close-delimited":
+                return TestUpstream.Reply.raw(c -> {
+                    byte[] data = TestUpstream.randomBytes(Integer.parseInt(arg), 7);
+                    c.write("HTTP/1.1 200 OK\r\nConnection: close\r\nX-Body-Sha256: " + TestUpstream.sha256(data)
+                            + "\r\n\r\n");
+                    c.write(Unpooled.wrappedBuffer(data)).addListener(f -> c.close());
+                });
+            case "pattern": {
+                // Replaced before the request is visible to takeRequest, so a test that took it sees this one.
+                CompletableFuture<Void> flushed = new CompletableFuture<>();
+                lastResponseFlushed = flushed;
+                return TestUpstream.Reply.raw(c -> {
+                    int n = Integer.parseInt(arg);
+                    c.write("HTTP/1.1 200 OK\r\nContent-Length: " + n + "\r\n\r\n");
+                    ByteBuf block = Unpooled.wrappedBuffer(TestUpstream.randomBytes(64 * 1024, 3));
+                    for (int off = 0; off < n; off += block.capacity()) {
+                        c.queue(block.retainedSlice(0, Math.min(block.capacity(), n - off)));
+                    }
+                    block.release();
+                    c.flush().addListener(f -> flushed.complete(null));
+                });
+            }
+            case "head":
+                return TestUpstream.Reply.raw(c -> c.write(
+                        "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\nContent-Type: text/plain\r\n\r\n"));
+            case "early-hints":
+                return TestUpstream.Reply.raw(c -> c.write("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+                        + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal"));
+            case "headers":
+                return TestUpstream.Reply.raw(c -> c.write("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n"
+                        + "Connection: X-Hop-Secret\r\nX-Hop-Secret: s3cr3t\r\nKeep-Alive: timeout=5\r\n"
+                        + "Proxy-Authenticate: Basic realm=x\r\nUpgrade: h2c\r\nVia: 1.0 upstream-cache\r\n"
+                        + "X-Request-Id: upstream-made\r\nX-App: kept\r\n\r\nok"));
+            case "conn-close":
+                return TestUpstream.Reply.raw(c -> c.write(
+                        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                        .addListener(f -> c.close()));
+            default:
+                return TestUpstream.Reply.raw(c -> c.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                        + "Content-Length: 2\r\nX-Upstream-Connection: " + req.connection() + "\r\n\r\nok"));
+        }
     }
 
     private static byte[] concat(byte[]... parts) {

@@ -1,5 +1,6 @@
 package dev.authgate.reload;
 
+import dev.authgate.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,21 +23,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Real files in a temp directory; every positive assertion polls with a generous deadline, and "nothing happened"
- * is checked after a quiet period several times the debounce and poll intervals.
+ * Real files in a temp directory with short intervals; every positive assertion polls with a generous deadline.
+ * "Nothing more happened" is checked once the watcher has settled: a poll that began after the test's last change
+ * found every file as at the last reload with no check due ({@link ConfigWatcher#quietPolls()}), after which only a
+ * new change or request can reload. No fixed quiet period.
  */
 class ConfigWatcherTest {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final Duration DEBOUNCE = Duration.ofMillis(200);
-    private static final Duration POLL = Duration.ofMillis(500);
-    /** How long "no further reload" is watched for: > debounce × 10 cap and > several polls. */
-    private static final long QUIET_MILLIS = 2500;
+    private static final Duration POLL = Duration.ofMillis(50);
 
     @TempDir
     Path dir;
 
     private final AtomicInteger reloads = new AtomicInteger();
     private final List<ConfigWatcher> watchers = new ArrayList<>();
+    private ConfigWatcher watcher;   // the one assertStaysAt waits on: the last started
 
     @AfterEach
     void closeWatchers() {
@@ -124,7 +126,7 @@ class ConfigWatcherTest {
     void aBurstOfWritesReloadsOnce() throws Exception {
         Path config = write("gateway.yaml", "v0\n");
         // a long debounce so that a loaded machine cannot split the burst
-        start(Set.of(config), Duration.ofSeconds(2), POLL, true);
+        start(Set.of(config), Duration.ofSeconds(1), POLL, true);
 
         for (int i = 1; i <= 5; i++) {
             write("gateway.yaml", "v" + i + "\n");
@@ -206,6 +208,7 @@ class ConfigWatcherTest {
         }, DEBOUNCE, POLL);
         watchers.add(w);
         w.start();
+        watcher = w;
 
         write("gateway.yaml", "v1\n");
         awaitReloads(1);
@@ -240,14 +243,18 @@ class ConfigWatcherTest {
         ConfigWatcher w = new ConfigWatcher(Set.of(config), reloads::incrementAndGet, DEBOUNCE, POLL);
         watchers.add(w);
         write("gateway.yaml", "v1\n");
-        assertStaysAt(0);
+        // Deliberate quiet period, not a race: before start nothing is scheduled, so there is no poll to wait for;
+        // several poll intervals show that no timer runs.
+        Thread.sleep(POLL.toMillis() * 5);
+        assertEquals(0, reloads.get(), "reloads before start");
 
         w.start();
+        watcher = w;
         awaitReloads(1);   // the change made before start is against the constructor's fingerprint
-        w.close();
+        w.close();   // returns once the executor has stopped: nothing can run after it
         write("gateway.yaml", "v2\n");
         w.requestReload();
-        assertStaysAt(1);
+        assertEquals(1, reloads.get(), "reloads after close");
     }
 
     private ConfigWatcher start(Set<Path> files) {
@@ -258,6 +265,7 @@ class ConfigWatcherTest {
         ConfigWatcher w = new ConfigWatcher(files, reloads::incrementAndGet, debounce, poll, watch);
         watchers.add(w);
         w.start();
+        watcher = w;
         return w;
     }
 
@@ -270,18 +278,14 @@ class ConfigWatcherTest {
         assertEquals(n, reloads.get(), "reloads");
     }
 
+    /** Waits until a poll that began after this call found nothing to do (two more quiet polls), then checks n. */
     private void assertStaysAt(int n) throws InterruptedException {
-        Thread.sleep(QUIET_MILLIS);
-        assertEquals(n, reloads.get(), "reloads after a quiet period");
+        long from = watcher.quietPolls();
+        await(() -> watcher.quietPolls() >= from + 2, "the watcher to settle");
+        assertEquals(n, reloads.get(), "reloads once the watcher settled");
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " within " + DEADLINE);
-            }
-            Thread.sleep(20);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Await.until(what, DEADLINE, condition);
     }
 }

@@ -2,10 +2,11 @@ package dev.authgate.reload;
 
 import ch.qos.logback.classic.Level;
 import dev.authgate.observe.MetricsExposition;
+import dev.authgate.testing.Await;
 import dev.authgate.testing.LogCapture;
 import dev.authgate.testing.OpsGateway;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestBackend;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestCerts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCounted;
@@ -57,7 +58,7 @@ class ReloadEndToEndTest {
 
     @TempDir
     Path dir;
-    private TestBackend app;
+    private TestUpstream app;
     private OpsGateway gw;
     private SSLSocketFactory tls;
 
@@ -73,7 +74,7 @@ class ReloadEndToEndTest {
     }
 
     private void start(String limits) throws IOException {
-        app = TestBackend.start();
+        app = TestUpstream.start();
         Files.copy(certs.serverCert(), dir.resolve("server.crt"));
         Files.copy(certs.serverKey(), dir.resolve("server.key"));
         replace(dir.resolve("token"), OLD);
@@ -321,11 +322,7 @@ class ReloadEndToEndTest {
         assertEquals(200, once(OLD).status(), "new limits start a new count");
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(10);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Await.until(what, Duration.ofSeconds(30), condition);
     }
 }

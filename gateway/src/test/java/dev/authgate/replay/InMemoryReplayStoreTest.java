@@ -5,7 +5,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,9 +15,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static dev.authgate.replay.ReplayStore.Claim.CLAIMED;
-import static dev.authgate.replay.ReplayStore.Claim.DUPLICATE;
-import static dev.authgate.replay.ReplayStore.Claim.IN_FLIGHT;
+import static dev.authgate.replay.ReplayStore.Outcome.CLAIMED;
+import static dev.authgate.replay.ReplayStore.Outcome.DUPLICATE;
+import static dev.authgate.replay.ReplayStore.Outcome.IN_FLIGHT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,15 +34,33 @@ class InMemoryReplayStoreTest {
         nanos.addAndGet(d.toNanos());
     }
 
-    ReplayStore.Claim claim(String key) {
-        return store.claim(key, IN_FLIGHT_TTL).toCompletableFuture().join();
+    /** The handle of the last successful claim per key: what the gateway keeps to commit or release it. */
+    final Map<String, ReplayStore.Claim> held = new HashMap<>();
+
+    ReplayStore.Outcome claim(String key) {
+        ReplayStore.Claim c = store.claim(key, IN_FLIGHT_TTL).toCompletableFuture().join();
+        assertEquals(key, c.key());
+        if (c.claimed()) held.put(key, c);
+        return c.outcome();
+    }
+
+    void commit(String key, Duration ttl) {
+        store.commit(held.get(key), ttl).toCompletableFuture().join();
+    }
+
+    void release(String key) {
+        store.release(held.get(key)).toCompletableFuture().join();
+    }
+
+    long size() {
+        return store.entries().orElseThrow();
     }
 
     @Test
     void claimsAFreeKeyThenReportsItInFlightThenDuplicateOnceCommitted() {
         assertEquals(CLAIMED, claim("github:id:1"));
         assertEquals(IN_FLIGHT, claim("github:id:1"));
-        store.commit("github:id:1", TTL);
+        commit("github:id:1", TTL);
         assertEquals(DUPLICATE, claim("github:id:1"));
         assertEquals(CLAIMED, claim("github:id:2"));
     }
@@ -48,15 +68,15 @@ class InMemoryReplayStoreTest {
     @Test
     void releaseFreesAnInFlightKeySoTheRetryPasses() {
         assertEquals(CLAIMED, claim("k"));
-        store.release("k");
+        release("k");
         assertEquals(CLAIMED, claim("k"));
     }
 
     @Test
     void releaseLeavesACommittedKeyAlone() {
         assertEquals(CLAIMED, claim("k"));
-        store.commit("k", TTL);
-        store.release("k");
+        commit("k", TTL);
+        release("k");
         assertEquals(DUPLICATE, claim("k"));
     }
 
@@ -73,7 +93,7 @@ class InMemoryReplayStoreTest {
     void keepsACommittedKeyForItsTtlCountedFromTheCommit() {
         assertEquals(CLAIMED, claim("k"));
         advance(Duration.ofSeconds(20));
-        store.commit("k", TTL);
+        commit("k", TTL);
         advance(TTL.minusSeconds(1));
         assertEquals(DUPLICATE, claim("k"), "still remembered one second before its ttl");
         advance(Duration.ofSeconds(2));
@@ -83,9 +103,9 @@ class InMemoryReplayStoreTest {
     @Test
     void keepsEntriesWithDifferentTtlsEachForItsOwnTime() {
         claim("short");
-        store.commit("short", Duration.ofMinutes(1));
+        commit("short", Duration.ofMinutes(1));
         claim("long");
-        store.commit("long", Duration.ofHours(1));
+        commit("long", Duration.ofHours(1));
         advance(Duration.ofMinutes(2));
         assertEquals(CLAIMED, claim("short"));
         assertEquals(DUPLICATE, claim("long"));
@@ -95,22 +115,22 @@ class InMemoryReplayStoreTest {
     void countsCommittedAndInFlightEntriesAndDropsExpiredOnes() {
         claim("a");
         claim("b");
-        store.commit("b", TTL);
-        assertEquals(2, store.size());
+        commit("b", TTL);
+        assertEquals(2, size());
         advance(IN_FLIGHT_TTL.plusSeconds(1));
-        assertEquals(1, store.size());
+        assertEquals(1, size());
         advance(TTL);
-        assertEquals(0, store.size());
+        assertEquals(0, size());
     }
 
     @Test
     void staysWithinItsSizeBound() {
         InMemoryReplayStore small = new InMemoryReplayStore(100, ticker);
         for (int i = 0; i < 1_000; i++) {
-            small.claim("k" + i, IN_FLIGHT_TTL);
-            small.commit("k" + i, TTL);
+            ReplayStore.Claim c = small.claim("k" + i, IN_FLIGHT_TTL).toCompletableFuture().join();
+            small.commit(c, TTL);
         }
-        long size = small.size();
+        long size = small.entries().orElseThrow();
         assertTrue(size <= 100, "size " + size);
     }
 
@@ -133,7 +153,7 @@ class InMemoryReplayStoreTest {
                 start.countDown();
                 int claimed = 0;
                 for (Future<ReplayStore.Claim> f : results) {
-                    ReplayStore.Claim c = f.get(30, TimeUnit.SECONDS);
+                    ReplayStore.Outcome c = f.get(30, TimeUnit.SECONDS).outcome();
                     claimed += c == CLAIMED ? 1 : 0;
                     assertTrue(c == CLAIMED || c == IN_FLIGHT, c.toString());
                 }
@@ -145,9 +165,39 @@ class InMemoryReplayStoreTest {
     }
 
     @Test
+    void aLateReleaseDoesNotFreeANewerClaimOfTheSameKey() {
+        assertEquals(CLAIMED, claim("k"));
+        ReplayStore.Claim first = held.get("k");
+        advance(IN_FLIGHT_TTL.plusSeconds(1)); // the first claim expired while its request hung
+        assertEquals(CLAIMED, claim("k"));
+        store.release(first).toCompletableFuture().join();
+        assertEquals(IN_FLIGHT, claim("k"), "the second request's claim survives the first one's late release");
+        release("k");
+        assertEquals(CLAIMED, claim("k"));
+    }
+
+    @Test
+    void ignoresCommitAndReleaseOfAClaimThatDidNotSucceed() {
+        assertEquals(CLAIMED, claim("k"));
+        ReplayStore.Claim lost = store.claim("k", IN_FLIGHT_TTL).toCompletableFuture().join();
+        assertEquals(IN_FLIGHT, lost.outcome());
+        store.release(lost).toCompletableFuture().join();
+        store.commit(lost, TTL).toCompletableFuture().join();
+        assertEquals(IN_FLIGHT, claim("k"), "still the first request's claim, not freed and not committed");
+    }
+
+    @Test
+    void givesEachClaimItsOwnOwnerToken() {
+        ReplayStore.Claim a = store.claim("a", IN_FLIGHT_TTL).toCompletableFuture().join();
+        ReplayStore.Claim b = store.claim("b", IN_FLIGHT_TTL).toCompletableFuture().join();
+        assertTrue(a.owner() != null && b.owner() != null && !a.owner().equals(b.owner()));
+    }
+
+    @Test
     void rejectsANonPositiveSizeOrTtl() {
         assertThrows(IllegalArgumentException.class, () -> new InMemoryReplayStore(0));
         assertThrows(IllegalArgumentException.class, () -> store.claim("k", Duration.ZERO));
-        assertThrows(IllegalArgumentException.class, () -> store.commit("k", Duration.ofSeconds(-1)));
+        ReplayStore.Claim c = store.claim("k", IN_FLIGHT_TTL).toCompletableFuture().join();
+        assertThrows(IllegalArgumentException.class, () -> store.commit(c, Duration.ofSeconds(-1)));
     }
 }

@@ -1,7 +1,8 @@
 package dev.authgate.route;
 
 import dev.authgate.auth.AuthSupport;
-import dev.authgate.auth.Authenticators;
+import dev.authgate.auth.none.NoneConfig;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.RouteConfig;
 import org.junit.jupiter.api.Test;
@@ -25,8 +26,8 @@ class RouterTest {
     }
 
     private static Route route(RouteConfig.MatchConfig match, String name) {
-        AuthConfig none = new AuthConfig.None();
-        return new Route(new RouteConfig(name, match, null, 204, false, none), Authenticators.create(none, SUPPORT),
+        AuthConfig none = new NoneConfig();
+        return new Route(new RouteConfig(name, match, null, 204, false, none), AuthSchemes.standard().create(none, SUPPORT),
                 null);
     }
 

@@ -1,6 +1,11 @@
 package dev.authgate.server;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.authgate.auth.AnyConfig;
+import dev.authgate.auth.Credential;
+import dev.authgate.auth.apikey.ApiKeyConfig;
+import dev.authgate.auth.basic.BasicConfig;
+import dev.authgate.auth.bearer.BearerConfig;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.Secret;
 import dev.authgate.observe.AccessLogEntry;
@@ -31,16 +36,16 @@ class AuthEndToEndTest {
     private static GatewayFixture hidden;
 
     private static AuthConfig bearer() {
-        return new AuthConfig.Bearer("ci", List.of(new AuthConfig.Credential("ci-bot", new Secret(TOKEN, "inline"))));
+        return new BearerConfig("ci", List.of(new Credential("ci-bot", new Secret(TOKEN, "inline"))));
     }
 
     private static AuthConfig apiKey() {
-        return new AuthConfig.ApiKey(null, List.of(new AuthConfig.Credential("billing", new Secret(KEY, "inline"))));
+        return new ApiKeyConfig(null, List.of(new Credential("billing", new Secret(KEY, "inline"))));
     }
 
     private static AuthConfig basic() {
         String hash = BCrypt.withDefaults().hashToString(4, PASSWORD.toCharArray());
-        return new AuthConfig.Basic("ops", Map.of("alice", hash), null);
+        return new BasicConfig("ops", Map.of("alice", hash), null);
     }
 
     private static TestConfigs.Builder routes() {
@@ -48,7 +53,7 @@ class AuthEndToEndTest {
                 .route(TestConfigs.respond("bearer", "/bearer", bearer()))
                 .route(TestConfigs.respond("apikey", "/apikey", apiKey()))
                 .route(TestConfigs.respond("basic", "/basic", basic()))
-                .route(TestConfigs.respond("either", "/either", new AuthConfig.Any(List.of(bearer(), apiKey()))));
+                .route(TestConfigs.respond("either", "/either", new AnyConfig(List.of(bearer(), apiKey()))));
     }
 
     @BeforeAll

@@ -10,7 +10,7 @@ import dev.authgate.http.Reason;
 import dev.authgate.observe.AccessLogEntry;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestBackend;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestCerts;
 import dev.authgate.testing.TestConfigs;
 import org.junit.jupiter.api.AfterAll;
@@ -59,7 +59,7 @@ class AuthReasonsOverTlsEndToEndTest {
 
     @TempDir
     static Path dir;
-    static TestBackend backend;
+    static TestUpstream backend;
     static GatewayFixture gw;
     static SSLSocketFactory sockets;
 
@@ -73,7 +73,7 @@ class AuthReasonsOverTlsEndToEndTest {
             Files.writeString(dir.resolve("secrets/" + s[0]), s[1] + "\n");
         }
         String hash = BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(4, PASSWORD.toCharArray());
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gw = GatewayFixture.start(TestConfigs.load(dir, """
                 listen:
                   address: 127.0.0.1:0
@@ -210,7 +210,7 @@ class AuthReasonsOverTlsEndToEndTest {
         RawHttp.Response r = tls(get("/api/orders", "Authorization: Bearer " + TOKEN,
                 "X-Forwarded-Proto: http")); // a client's own claim is replaced, not passed on
         assertEquals(200, r.status(), r::toString);
-        TestBackend.Recorded got = backend.takeRequest();
+        TestUpstream.Recorded got = backend.takeRequest();
         assertEquals("https", got.header("X-Forwarded-Proto"));
         assertEquals(List.of("https"), got.headers().getAll("X-Forwarded-Proto"));
         assertEquals("bearer", got.header("X-Auth-Scheme"));

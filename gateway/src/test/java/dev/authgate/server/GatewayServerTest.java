@@ -3,6 +3,7 @@ package dev.authgate.server;
 import dev.authgate.config.GatewayConfig;
 import dev.authgate.proxy.UpstreamForwarder;
 import dev.authgate.replay.InMemoryReplayStore;
+import dev.authgate.testing.Await;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
 import dev.authgate.testing.TestConfigs;
@@ -90,10 +91,12 @@ class GatewayServerTest {
     void stopLetsARequestInFlightFinishAndClosesAfterIt() throws Exception {
         GatewayFixture gw = GatewayFixture.start(canary());
         try (RawHttp c = gw.connect()) {
-            c.send(crlf("POST /canary HTTP/1.1\nHost: x\nContent-Length: 5\n\n"));
-            awaitBodyReading(gw);
+            // The interim 100 proves the head was parsed and the body is being read: the connection is busy.
+            RawHttp.Response interim = c.send(crlf("POST /canary HTTP/1.1\nHost: x\nContent-Length: 5\n"
+                    + "Expect: 100-continue\n\n")).read();
+            assertEquals(100, interim.status());
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> gw.server().stop(Duration.ofSeconds(10)));
-            awaitDraining(gw);
+            Await.until("the gateway to start draining", () -> gw.server().isDraining());
             RawHttp.Response r = c.send("hello").read();
             assertEquals(204, r.status());
             assertEquals("close", r.header("Connection"));
@@ -108,10 +111,14 @@ class GatewayServerTest {
     void aRequestArrivingWhileDrainingGets503ShuttingDown() throws Exception {
         GatewayFixture gw = GatewayFixture.start(canary());
         try (RawHttp c = gw.connect()) {
-            c.send("POST /canary HTTP/1.1\r\n"); // a head in progress is not idle: the drain waits for it
-            Thread.sleep(100);
+            // A first exchange proves the connection is registered and read by its loop. The half head below is
+            // then in the gateway's socket buffer (loopback) before stop() queues the drain event, and the loop
+            // reads before it runs queued tasks: a head in progress is not idle, so the drain waits for it.
+            assertEquals(204, c.send(canaryRequest()).read().status());
+            c.send("POST /canary HTTP/1.1\r\n");
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> gw.server().stop(Duration.ofSeconds(10)));
-            awaitDraining(gw);
+            // The flag, set before any drain event is queued, is what answers 503 when the head completes.
+            Await.until("the gateway to start draining", () -> gw.server().isDraining());
             RawHttp.Response r = c.send("Host: x\r\nContent-Length: 0\r\n\r\n").read();
             assertEquals(503, r.status());
             assertEquals("shutting_down", r.json().get("reason"));
@@ -121,16 +128,5 @@ class GatewayServerTest {
         } finally {
             gw.close();
         }
-    }
-
-    private static void awaitDraining(GatewayFixture gw) throws InterruptedException {
-        for (int i = 0; i < 1500 && !gw.server().isDraining(); i++) Thread.sleep(10);
-        assertTrue(gw.server().isDraining());
-        Thread.sleep(100); // let the drain event reach the connection
-    }
-
-    private static void awaitBodyReading(GatewayFixture gw) throws InterruptedException {
-        for (int i = 0; i < 1500 && gw.server().openConnections() == 0; i++) Thread.sleep(10);
-        Thread.sleep(100);
     }
 }

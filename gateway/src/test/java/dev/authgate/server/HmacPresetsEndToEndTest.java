@@ -4,7 +4,7 @@ import dev.authgate.auth.hmac.HmacSchemes;
 import dev.authgate.observe.AccessLogEntry;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestBackend;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestCerts;
 import dev.authgate.testing.TestConfigs;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +37,7 @@ class HmacPresetsEndToEndTest {
     @TempDir
     static Path dir;
     private static SSLSocketFactory sockets;
-    private static TestBackend backend;
+    private static TestUpstream backend;
     private static GatewayFixture gw;
     private static String gatewayName;
     private static Path served;
@@ -47,7 +47,7 @@ class HmacPresetsEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         sockets = TestCerts.create(dir.resolve("certs")).clientSslContext().getSocketFactory();
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         // Rotation: the new secret first (what senders switch to), the previous one until every sender has switched.
         var config = TestConfigs.load(dir, SignedDelivery.config(dir, backend.url(),
                 p -> List.of("current", "previous"), false));
@@ -80,7 +80,7 @@ class HmacPresetsEndToEndTest {
         assertEquals(200, r.status(), () -> r + " " + r.bodyText());
         assertNull(r.header("Server"), "the upstream answered, not the gateway");
         assertEquals("1.1 " + gatewayName, r.header("Via"));
-        TestBackend.Recorded got = backend.takeRequest();
+        TestUpstream.Recorded got = backend.takeRequest();
         assertArrayEquals(d.body(), got.body(), "the body reaches the upstream byte for byte");
         assertEquals(d.target(), got.uri());
         assertEquals("hmac", got.header("X-Auth-Scheme"));

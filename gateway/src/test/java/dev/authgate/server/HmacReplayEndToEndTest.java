@@ -4,7 +4,7 @@ import dev.authgate.auth.hmac.HmacSchemes;
 import dev.authgate.observe.AccessLogEntry;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestBackend;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestCerts;
 import dev.authgate.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +38,7 @@ class HmacReplayEndToEndTest {
     @TempDir
     Path dir;
     private static SSLSocketFactory sockets;
-    private TestBackend backend;
+    private TestUpstream backend;
     private GatewayFixture gw;
 
     @BeforeAll
@@ -73,7 +73,7 @@ class HmacReplayEndToEndTest {
     @ParameterizedTest
     @MethodSource("presets")
     void rejectsADuplicateAsReplayedWithoutForwardingIt(String preset) throws Exception {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gw = gateway(backend.url());
         SignedDelivery d = sign(preset, "/hooks/" + preset, "{\"delivery\":\"" + preset + "\"}");
         assertEquals(200, d.sendTls(gw.port(), sockets).status());
@@ -93,7 +93,7 @@ class HmacReplayEndToEndTest {
     @ParameterizedTest
     @MethodSource("presets")
     void acknowledgesADuplicateWith200FromTheGatewayAndOneUpstreamRequest(String preset) throws Exception {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gw = gateway(backend.url());
         SignedDelivery d = sign(preset + "-ack", "/ack/" + preset, "{\"n\":1}");
         RawHttp.Response first = d.sendTls(gw.port(), sockets);
@@ -114,7 +114,7 @@ class HmacReplayEndToEndTest {
 
     @Test
     void aDeliveryThatGot502PassesWhenRetriedAfterTheUpstreamIsBackOnItsPort() throws Exception {
-        TestBackend first = TestBackend.start();
+        TestUpstream first = TestUpstream.start();
         int port = first.port();
         first.close(); // the upstream is down: its port refuses
         gw = gateway("http://127.0.0.1:" + port);
@@ -127,11 +127,11 @@ class HmacReplayEndToEndTest {
             deliveries.add(d);
         }
 
-        backend = TestBackend.start(port); // back, on the same port
+        backend = TestUpstream.start(port); // back, on the same port
         for (SignedDelivery d : deliveries) {
             RawHttp.Response retry = d.sendTls(gw.port(), sockets);
             assertEquals(200, retry.status(), () -> "the 502 released the key: " + retry);
-            TestBackend.Recorded got = backend.takeRequest();
+            TestUpstream.Recorded got = backend.takeRequest();
             assertArrayEquals(d.body(), got.body());
         }
         for (SignedDelivery d : deliveries) {

@@ -2,7 +2,7 @@ package dev.authgate.server;
 
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestBackend;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestConfigs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,12 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code auth: none}) so that anything the gateway wrongly accepted would be forwarded and counted.
  */
 class HostileHttpTest {
-    private static TestBackend backend;
+    private static TestUpstream backend;
     private static GatewayFixture gw;
 
     @BeforeAll
     static void start() {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gw = GatewayFixture.start(TestConfigs.gateway()
                 .upstream("app", backend.url())
                 .route(TestConfigs.proxy("open", "/hook/", "app", none()))
@@ -303,7 +303,7 @@ class HostileHttpTest {
         RawHttp.Response r = gw.send(line + "Host: localhost\r\nContent-Length: 0\r\n\r\n");
         assertEquals(200, r.status(), line);
         assertEquals(before + 1, backend.requestCount());
-        TestBackend.Recorded seen = backend.takeRequest();
+        TestUpstream.Recorded seen = backend.takeRequest();
         assertEquals("POST", seen.method());
         assertEquals("/hook/x", seen.uri());
     }
@@ -315,7 +315,7 @@ class HostileHttpTest {
         RawHttp.Response r = gw.send(crlf("GET /hook/x HTTP/1.1\nHost: localhost\nX-Request-Id: a%0d%0aX-Evil:%201\n"
                 + "X-Forwarded-For: 10.0.0.1\nVia: 1.0 proxy\n\n"));
         assertEquals(200, r.status());
-        TestBackend.Recorded seen = backend.takeRequest();
+        TestUpstream.Recorded seen = backend.takeRequest();
         seen.headers().forEach(h -> {
             assertFalse(h.getValue().contains("\r") || h.getValue().contains("\n"), h.toString());
             assertFalse(h.getKey().toLowerCase().startsWith("x-evil"), h.toString());
@@ -329,7 +329,7 @@ class HostileHttpTest {
         RawHttp.Response r = gw.send(crlf("GET /hook/x HTTP/1.1\nHost: localhost\nX-Auth-Identity: admin\n"
                 + "X_Auth_Identity: admin\nX_Auth_Scheme: basic\nProxy: http://evil.example:3128\n\n"));
         assertEquals(200, r.status());
-        TestBackend.Recorded seen = backend.takeRequest();
+        TestUpstream.Recorded seen = backend.takeRequest();
         assertEquals("none", seen.header("X-Auth-Scheme"));
         assertNull(seen.header("X-Auth-Identity"));
         assertNull(seen.header("X_Auth_Identity"));
@@ -364,7 +364,7 @@ class HostileHttpTest {
         RawHttp.Response r = gw.send(post("Content-Length: " + inner.length() + "\n") + inner);
         assertEquals(200, r.status());
         assertEquals(before + 1, backend.requestCount());
-        TestBackend.Recorded seen = backend.takeRequest();
+        TestUpstream.Recorded seen = backend.takeRequest();
         assertEquals("/hook/x", seen.uri());
         assertEquals(inner, seen.bodyText());
     }

@@ -1,6 +1,7 @@
 package dev.authgate.server;
 
 import dev.authgate.observe.AccessLogEntry;
+import dev.authgate.testing.Await;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
 import dev.authgate.testing.TestConfigs;
@@ -174,9 +175,10 @@ class LimitsEndToEndTest {
     void slowlorisTricklingTheHeadIsStillCutAtTheHeaderTimeout() throws InterruptedException {
         try (RawHttp c = gw.connect()) {
             c.send("POST /hook HTTP/1.1\r\n");
-            // A header line every 100 ms for 1.5 s: never idle, but the head is not done after 500 ms.
+            // A header line every 100 ms for 1.5 s: never idle, but the head is not done after 500 ms. The pause is
+            // the slow client under test (behaviour), not a wait for a condition.
             for (int i = 0; i < 15; i++) {
-                Thread.sleep(100);
+                Await.pause(100);
                 c.sendQuietly(("X-" + i + ": v\r\n").getBytes(StandardCharsets.ISO_8859_1));
             }
             RawHttp.Response r = c.read();

@@ -1,9 +1,10 @@
 package dev.authgate.server;
 
 import dev.authgate.observe.MetricsExposition;
+import dev.authgate.testing.Await;
 import dev.authgate.testing.OpsGateway;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestBackend;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestCerts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The metrics of PRODUCT.md §6 as an operator sees them: requests pass and fail over TLS, then {@code /metrics} is
+ * The metrics of docs/operations.md, "Metrics" as an operator sees them: requests pass and fail over TLS, then {@code /metrics} is
  * scraped over HTTP from the admin listener and the exposition parsed; every counter moves by exactly what was sent.
  */
 class MetricsEndToEndTest {
@@ -47,8 +48,8 @@ class MetricsEndToEndTest {
 
     @TempDir
     Path dir;
-    private TestBackend app;
-    private TestBackend hanging;
+    private TestUpstream app;
+    private TestUpstream hanging;
     private OpsGateway gw;
     private SSLSocketFactory tls;
 
@@ -65,9 +66,9 @@ class MetricsEndToEndTest {
     }
 
     private void start() throws IOException {
-        app = TestBackend.start();
-        hanging = TestBackend.start().answer(r -> TestBackend.Reply.hanging());
-        TestBackend dead = TestBackend.start();
+        app = TestUpstream.start();
+        hanging = TestUpstream.start().answer(r -> TestUpstream.Reply.hanging());
+        TestUpstream dead = TestUpstream.start();
         int deadPort = dead.port();
         dead.close();
         Files.writeString(dir.resolve("token"), TOKEN + "\n");
@@ -235,18 +236,17 @@ class MetricsEndToEndTest {
     }
 
     /** Scrapes until {@code condition} holds (connections close asynchronously), for up to 15 s. */
-    private MetricsExposition awaitMetrics(Predicate<MetricsExposition> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        MetricsExposition m = gw.scrape();
-        while (!condition.test(m)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("metrics never matched; last: connections_open="
-                        + m.valueOrNull("authgate_connections_open") + " tls failures="
-                        + m.samples("authgate_tls_handshake_failures_total"));
-            }
-            Thread.sleep(20);
-            m = gw.scrape();
+    private MetricsExposition awaitMetrics(Predicate<MetricsExposition> condition) {
+        MetricsExposition[] last = new MetricsExposition[1];
+        try {
+            return Await.value("the metrics to match", () -> {
+                last[0] = gw.scrape();
+                return condition.test(last[0]) ? last[0] : null;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError("metrics never matched; last: connections_open="
+                    + last[0].valueOrNull("authgate_connections_open") + " tls failures="
+                    + last[0].samples("authgate_tls_handshake_failures_total"), e);
         }
-        return m;
     }
 }

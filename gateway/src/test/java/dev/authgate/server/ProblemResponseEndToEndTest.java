@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What a refused sender sees (PRODUCT.md §4): the headers and problem body of gateway-made responses. */
+/** What a refused sender sees (docs/troubleshooting.md): the headers and problem body of gateway-made responses. */
 class ProblemResponseEndToEndTest {
 
     private static GatewayFixture start(boolean exposeReason) {

@@ -1,11 +1,13 @@
 package dev.authgate.server;
 
+import dev.authgate.auth.Credential;
+import dev.authgate.auth.bearer.BearerConfig;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.Secret;
 import dev.authgate.observe.AccessLogEntry;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestBackend;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestConfigs;
 import io.netty.channel.epoll.Epoll;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The whole request path through the real forwarder to a real upstream. */
 class ProxyEndToEndTest {
     private static final String TOKEN = "tok-" + UUID.randomUUID();
-    private TestBackend backend;
+    private TestUpstream backend;
     private GatewayFixture gw;
 
     @AfterEach
@@ -38,7 +40,7 @@ class ProxyEndToEndTest {
     }
 
     private static AuthConfig bearer() {
-        return new AuthConfig.Bearer(null, List.of(new AuthConfig.Credential("ci-bot", new Secret(TOKEN, "inline"))));
+        return new BearerConfig(null, List.of(new Credential("ci-bot", new Secret(TOKEN, "inline"))));
     }
 
     private GatewayFixture gateway(String upstreamUrl, Duration responseTimeout) {
@@ -52,7 +54,7 @@ class ProxyEndToEndTest {
 
     @Test
     void forwardsAnAuthenticatedBinaryBodyByteForByteAndRelaysTheAnswer() {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gateway(backend.url(), Duration.ofSeconds(30));
         byte[] body = new byte[1024 * 1024];
         new Random(7).nextBytes(body);
@@ -68,7 +70,7 @@ class ProxyEndToEndTest {
             assertEquals("1.1 authgate-1", r.header("Via"));
             assertNull(r.header("Server"), "Server: authgate marks gateway-made answers only");
 
-            TestBackend.Recorded seen = backend.takeRequest();
+            TestUpstream.Recorded seen = backend.takeRequest();
             assertArrayEquals(body, seen.body());
             assertEquals("/api/items?x=1&y=%2F", seen.uri());
             assertEquals("e2e-1", seen.header("X-Request-Id"));
@@ -95,7 +97,7 @@ class ProxyEndToEndTest {
             assertTrue(Epoll.isAvailable(), "native epoll should load here: " + Epoll.unavailabilityCause());
         }
         assertEquals(Epoll.isAvailable() ? "epoll" : "nio", GatewayServer.transport());
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gateway(backend.url(), Duration.ofSeconds(30));
         try (RawHttp c = gw.connect()) {
             for (int i = 0; i < 3; i++) { // the first opens an upstream connection, the next ones reuse it
@@ -110,7 +112,7 @@ class ProxyEndToEndTest {
 
     @Test
     void sendsANonUtf8BodyUnchanged() {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gateway(backend.url(), Duration.ofSeconds(30));
         byte[] latin1 = "caf\u00e9 \u00ff\u00fe".getBytes(StandardCharsets.ISO_8859_1);
         gw.send(crlf("PUT /open/x HTTP/1.1\nHost: x\nContent-Length: " + latin1.length + "\n\n")
@@ -120,7 +122,7 @@ class ProxyEndToEndTest {
 
     @Test
     void keepsTheClientConnectionAliveAcrossForwardedRequests() {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gateway(backend.url(), Duration.ofSeconds(30));
         try (RawHttp c = gw.connect()) {
             for (int i = 0; i < 3; i++) {
@@ -137,7 +139,7 @@ class ProxyEndToEndTest {
 
     @Test
     void answersPipelinedForwardedRequestsInOrder() {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gateway(backend.url(), Duration.ofSeconds(30));
         try (RawHttp c = gw.connect()) {
             c.send(crlf("GET /open/1 HTTP/1.1\nHost: x\n\nGET /nowhere HTTP/1.1\nHost: x\n\n"
@@ -150,7 +152,7 @@ class ProxyEndToEndTest {
 
     @Test
     void closesAfterTheRelayedResponseWhenTheClientAsksTo() {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gateway(backend.url(), Duration.ofSeconds(30));
         try (RawHttp c = gw.connect()) {
             RawHttp.Response r = c.send(crlf("GET /open/x HTTP/1.1\nHost: x\nConnection: close\n\n")).read();
@@ -162,7 +164,7 @@ class ProxyEndToEndTest {
 
     @Test
     void answers502WhenTheUpstreamIsDown() {
-        TestBackend stopped = TestBackend.start();
+        TestUpstream stopped = TestUpstream.start();
         String url = stopped.url();
         stopped.close();
         gateway(url, Duration.ofSeconds(30));
@@ -181,13 +183,13 @@ class ProxyEndToEndTest {
 
     @Test
     void answers504WhenTheUpstreamNeverAnswers() {
-        backend = TestBackend.start().answer(r -> TestBackend.Reply.hanging());
+        backend = TestUpstream.start().answer(r -> TestUpstream.Reply.hanging());
         gateway(backend.url(), Duration.ofMillis(500));
         try (RawHttp c = gw.connect()) {
             RawHttp.Response r = c.send(crlf("GET /open/slow HTTP/1.1\nHost: x\n\n")).read();
             assertEquals(504, r.status());
             assertEquals("upstream_timeout", r.json().get("reason"));
-            backend.answer(req -> TestBackend.Reply.json(200, "{}"));
+            backend.answer(req -> TestUpstream.Reply.json(200, "{}"));
             assertEquals(200, c.send(crlf("GET /open/next HTTP/1.1\nHost: x\n\n")).read().status(),
                     "the client connection survives a 504");
         }
@@ -195,7 +197,7 @@ class ProxyEndToEndTest {
 
     @Test
     void answers502WhenTheUpstreamClosesWithoutAnswering() {
-        backend = TestBackend.start().answer(r -> TestBackend.Reply.closing());
+        backend = TestUpstream.start().answer(r -> TestUpstream.Reply.closing());
         gateway(backend.url(), Duration.ofSeconds(30));
         RawHttp.Response r = gw.send(crlf("GET /open/x HTTP/1.1\nHost: x\n\n"));
         assertEquals(502, r.status());
@@ -204,7 +206,7 @@ class ProxyEndToEndTest {
 
     @Test
     void logsAnUpstream401AsTheUpstreamsAnswer() {
-        backend = TestBackend.start().answer(r -> TestBackend.Reply.of(401,
+        backend = TestUpstream.start().answer(r -> TestUpstream.Reply.of(401,
                 Map.of("WWW-Authenticate", "Bearer realm=\"app\""), "nope".getBytes(StandardCharsets.UTF_8)));
         gateway(backend.url(), Duration.ofSeconds(30));
         RawHttp.Response r = gw.send(crlf("GET /api/me HTTP/1.1\nHost: x\nAuthorization: Bearer " + TOKEN
@@ -223,13 +225,13 @@ class ProxyEndToEndTest {
 
     @Test
     void answers100ContinueBeforeForwarding() {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gateway(backend.url(), Duration.ofSeconds(30));
         try (RawHttp c = gw.connect()) {
             assertEquals(100, c.send(crlf("POST /open/x HTTP/1.1\nHost: x\nExpect: 100-continue\n"
                     + "Content-Length: 4\n\n")).read().status());
             assertEquals(200, c.send("ping").read().status());
-            TestBackend.Recorded seen = backend.takeRequest();
+            TestUpstream.Recorded seen = backend.takeRequest();
             assertEquals("ping", seen.bodyText());
             assertNull(seen.header("Expect"), "the expectation was met by the gateway");
         }

@@ -1,12 +1,13 @@
 package dev.authgate.server;
 
+import dev.authgate.auth.hmac.HmacConfig;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.GatewayConfig;
 import dev.authgate.config.Secret;
 import dev.authgate.observe.AccessLogEntry;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestBackend;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,12 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Replay protection on the request path (PRODUCT.md §2): a delivery id is claimed after the signature verifies,
+ * Replay protection on the request path (docs/configuration.md): a delivery id is claimed after the signature verifies,
  * committed when the upstream answers below 500, released when it fails, so the sender's retry passes.
  */
 class ReplayEndToEndTest {
     private static final String SECRET = "whsec-" + UUID.randomUUID();
-    private TestBackend backend;
+    private TestUpstream backend;
     private GatewayFixture gw;
 
     @AfterEach
@@ -42,8 +43,8 @@ class ReplayEndToEndTest {
     }
 
     private static AuthConfig github(String onDuplicate) {
-        return new AuthConfig.Hmac("github", null, null, null, null, null, null, null, null,
-                List.of(new Secret(SECRET, "inline")), new AuthConfig.ReplayConfig("id", Duration.ofMinutes(10),
+        return new HmacConfig("github", null, null, null, null, null, null, null, null,
+                List.of(new Secret(SECRET, "inline")), new HmacConfig.ReplayConfig("id", Duration.ofMinutes(10),
                 onDuplicate), null);
     }
 
@@ -71,7 +72,7 @@ class ReplayEndToEndTest {
 
     @Test
     void rejectsADuplicateOfACommittedDeliveryWithoutForwardingIt() {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gw = GatewayFixture.start(config(backend.url(), Duration.ofSeconds(30), "reject"));
         String d = delivery("/webhooks/github", "d-1", "{\"action\":\"opened\"}");
         assertEquals(200, gw.send(d).status());
@@ -91,7 +92,7 @@ class ReplayEndToEndTest {
 
     @Test
     void acknowledgesADuplicateWith200WithoutForwarding() {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gw = GatewayFixture.start(config(backend.url(), Duration.ofSeconds(30), "acknowledge"));
         String d = delivery("/webhooks/github", "d-ack", "{}");
         assertEquals(200, gw.send(d).status());
@@ -110,11 +111,11 @@ class ReplayEndToEndTest {
 
     @Test
     void releasesTheKeyWhenTheUpstreamFailsSoTheRetryPasses() {
-        backend = TestBackend.start().answer(r -> TestBackend.Reply.json(503, "{\"busy\":true}"));
+        backend = TestUpstream.start().answer(r -> TestUpstream.Reply.json(503, "{\"busy\":true}"));
         gw = GatewayFixture.start(config(backend.url(), Duration.ofSeconds(30), "reject"));
         String d = delivery("/webhooks/github", "d-retry", "{\"n\":1}");
         assertEquals(503, gw.send(d).status(), "the upstream's own 503 is relayed");
-        backend.answer(r -> TestBackend.Reply.json(200, "{}"));
+        backend.answer(r -> TestUpstream.Reply.json(200, "{}"));
         assertEquals(200, gw.send(d).status(), "a 5xx released the key: the retry passes");
         assertEquals(401, gw.send(d).status(), "the 200 committed it");
         assertEquals(2, backend.pendingRequests());
@@ -122,14 +123,14 @@ class ReplayEndToEndTest {
 
     @Test
     void releasesTheKeyWhenTheUpstreamIsDownSoTheRetryPassesOnceItIsBack() {
-        TestBackend down = TestBackend.start();
+        TestUpstream down = TestUpstream.start();
         String deadUrl = down.url();
         down.close();
         gw = GatewayFixture.start(config(deadUrl, Duration.ofSeconds(30), "reject"));
         String d = delivery("/webhooks/github", "d-down", "{}");
         assertEquals(502, gw.send(d).status());
 
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gw.server().reload(config(backend.url(), Duration.ofSeconds(30), "reject"));
         assertEquals(200, gw.send(d).status(), "the failed delivery's key was released");
         assertEquals("d-down", backend.takeRequest().header("X-GitHub-Delivery"));
@@ -137,7 +138,7 @@ class ReplayEndToEndTest {
 
     @Test
     void rejectsADuplicateWhileTheFirstIsInFlightThenLetsTheRetryPassAfterATimeout() throws Exception {
-        backend = TestBackend.start().answer(r -> TestBackend.Reply.hanging());
+        backend = TestUpstream.start().answer(r -> TestUpstream.Reply.hanging());
         gw = GatewayFixture.start(config(backend.url(), Duration.ofSeconds(2), "reject"));
         String d = delivery("/webhooks/github", "d-flight", "{}");
         CompletableFuture<RawHttp.Response> first = CompletableFuture.supplyAsync(() -> gw.send(d));
@@ -149,13 +150,13 @@ class ReplayEndToEndTest {
         assertTrue(((String) second.json().get("detail")).contains("in flight"));
 
         assertEquals(504, first.get(15, TimeUnit.SECONDS).status());
-        backend.answer(r -> TestBackend.Reply.json(200, "{}"));
+        backend.answer(r -> TestUpstream.Reply.json(200, "{}"));
         assertEquals(200, gw.send(d).status(), "a timeout released the key");
     }
 
     @Test
     void respondRouteCommitsTheKeyWithoutAnUpstream() {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gw = GatewayFixture.start(config(backend.url(), Duration.ofSeconds(30), "reject"));
         String d = delivery("/canary/github", "d-canary", "{}");
         assertEquals(204, gw.send(d).status());
@@ -166,7 +167,7 @@ class ReplayEndToEndTest {
 
     @Test
     void aBadSignatureClaimsNothing() {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gw = GatewayFixture.start(config(backend.url(), Duration.ofSeconds(30), "reject"));
         String good = delivery("/webhooks/github", "d-sig", "{\"a\":1}");
         String tampered = good.replace("{\"a\":1}", "{\"a\":2}");
@@ -178,7 +179,7 @@ class ReplayEndToEndTest {
 
     @Test
     void keysAreKeptPerRouteSoOneRoutesDeliveryIdsCannotBeClaimedThroughAnother() {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gw = GatewayFixture.start(config(backend.url(), Duration.ofSeconds(30), "reject"));
         assertEquals(204, gw.send(delivery("/canary/github", "d-shared", "{}")).status());
         assertEquals(200, gw.send(delivery("/webhooks/github", "d-shared", "{}")).status(),

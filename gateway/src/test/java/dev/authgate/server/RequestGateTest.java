@@ -124,12 +124,12 @@ class RequestGateTest {
     void aSaturatedHashingPoolIs503AndAnyOtherFailure500() {
         var route = GatewayRuntime.create(CONFIG, new AuthSupport(Runnable::run, Clock.systemUTC()))
                 .router().routes().get(0);
-        Problem saturated = RequestGate.authFailure(route,
+        Problem saturated = AuthStage.failure(route,
                 new CompletionException(new RejectedExecutionException("queue full")));
         assertEquals(503, saturated.status());
         assertNull(saturated.reason());
         assertTrue(saturated.detail().contains("hashing pool is saturated"), saturated.detail());
-        Problem broken = RequestGate.authFailure(route, new IllegalStateException("boom: secret-ish text"));
+        Problem broken = AuthStage.failure(route, new IllegalStateException("boom: secret-ish text"));
         assertEquals(500, broken.status());
         assertEquals("the none authenticator failed (IllegalStateException)", broken.detail());
         assertEquals(List.of(), broken.challenges());
@@ -138,10 +138,10 @@ class RequestGateTest {
     /** Found by RequestHeadFuzzTest: Netty quotes a bad Content-Length value, which may be a misplaced credential. */
     @Test
     void aDecoderFailureNeverQuotesAHeaderValue() {
-        Problem cl = RequestGate.decoderFailure(new IllegalArgumentException(
+        Problem cl = StrictRequestDecoder.failure(new IllegalArgumentException(
                 "Content-Length value is not a number: tok-s3cr3t"), CONFIG.limits());
         assertEquals("malformed HTTP: Content-Length value is not a number", cl.detail());
-        Problem name = RequestGate.decoderFailure(new IllegalArgumentException("a header name can only contain "
+        Problem name = StrictRequestDecoder.failure(new IllegalArgumentException("a header name can only contain "
                 + "\"token\" characters, but found invalid character 0x20 at index 6 of header 'Bearer tok-s3cr3t'."),
                 CONFIG.limits());
         assertEquals("malformed HTTP: a header name can only contain \"token\" characters, but found invalid character "

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Fuzzes the server's request path up to the body, offline: raw bytes through the {@link StrictRequestDecoder} with
  * the server's settings, then {@link RequestGate#decideHead} on each decoded head, or {@link
- * RequestGate#decoderFailure} on a refused one. Invariants: no exception; every refusal detail is short and never
+ * StrictRequestDecoder#failure} on a refused one. Invariants: no exception; every refusal detail is short and never
  * quotes the canary credential the seeds carry ({@code Authorization: Bearer canary-...}) from a header value or
  * the query.
  */
@@ -35,7 +35,7 @@ class RequestHeadFuzzTest {
 
     @FuzzTest
     void decidesAnyBytesWithoutFailingOrQuotingACredential(byte[] bytes) {
-        EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(RequestGate.decoderConfig(LIMITS)));
+        EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(StrictRequestDecoder.config(LIMITS)));
         try {
             ch.writeInbound(Unpooled.wrappedBuffer(bytes));
             ch.finish();
@@ -49,7 +49,7 @@ class RequestHeadFuzzTest {
                     String notSecret = req.method().name() + " " + req.uri().split("\\?", 2)[0] + " "
                             + String.join(" ", req.headers().names());
                     if (req.decoderResult().isFailure()) {
-                        p = RequestGate.decoderFailure(req.decoderResult().cause(), LIMITS);
+                        p = StrictRequestDecoder.failure(req.decoderResult().cause(), LIMITS);
                     } else {
                         RequestGate.HeadDecision d = GATE.decideHead(req.protocolVersion(), req.method().name(),
                                 req.uri(), req.headers());

@@ -1,8 +1,9 @@
 package dev.authgate.server;
 
+import dev.authgate.testing.Await;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestBackend;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SlowClientsEndToEndTest {
     private GatewayFixture gw;
-    private TestBackend backend;
+    private TestUpstream backend;
 
     @AfterEach
     void stop() {
@@ -46,13 +47,9 @@ class SlowClientsEndToEndTest {
                 .route(TestConfigs.respond("hook", "/hook", none(), "POST", "GET"));
     }
 
+    /** A deliberate pause: these clients are slow on purpose (dribbled bytes); this is behaviour, not a race. */
     private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Await.pause(millis);
     }
 
     @Test
@@ -153,7 +150,7 @@ class SlowClientsEndToEndTest {
 
     @Test
     void theLastRequestAllowedOnAConnectionIsAnsweredWithConnectionClose() {
-        backend = TestBackend.start();
+        backend = TestUpstream.start();
         gw = GatewayFixture.start(config().maxRequestsPerConnection(3)
                 .upstream("app", backend.url())
                 .route(TestConfigs.proxy("app", "/app/", "app", none()))
@@ -187,7 +184,7 @@ class SlowClientsEndToEndTest {
     @Test
     void aClientThatNeverReadsStopsBeingReadFrom() throws Exception {
         byte[] big = new byte[64 * 1024];
-        backend = TestBackend.start().answer(r -> TestBackend.Reply.of(200,
+        backend = TestUpstream.start().answer(r -> TestUpstream.Reply.of(200,
                 Map.of("Content-Type", "application/octet-stream"), big));
         gw = GatewayFixture.start(config().upstream("app", backend.url())
                 .route(TestConfigs.proxy("app", "/app/", "app", none())).build());

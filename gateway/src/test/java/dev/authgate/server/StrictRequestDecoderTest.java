@@ -28,7 +28,7 @@ class StrictRequestDecoderTest {
     /** What came out: "REQ /uri" or "BAD /uri" per head, "BODY text" per message end. */
     private static List<String> decode(String raw, int piece) {
         EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(
-                RequestGate.decoderConfig(LimitsConfig.defaults())));
+                StrictRequestDecoder.config(LimitsConfig.defaults())));
         byte[] bytes = raw.getBytes(StandardCharsets.ISO_8859_1);
         int step = piece <= 0 ? bytes.length : piece;
         for (int i = 0; i < bytes.length; i += step) {

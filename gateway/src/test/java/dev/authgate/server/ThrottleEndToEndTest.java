@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * {@code limits.auth_failures} per client IP (PRODUCT.md §6): past {@code max} failed authentications within
+ * {@code limits.auth_failures} per client IP (docs/operations.md, "Metrics"): past {@code max} failed authentications within
  * {@code window}, 429 {@code too_many_failures} with {@code Retry-After} without running auth, until the window
  * closes. The gateway runs on a clock the test moves, so the window passes without sleeping.
  */

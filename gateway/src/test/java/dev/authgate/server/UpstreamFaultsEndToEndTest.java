@@ -1,9 +1,10 @@
 package dev.authgate.server;
 
 import dev.authgate.observe.AccessLogEntry;
+import dev.authgate.testing.Await;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.ScriptedUpstream;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * half-written upstream connection is not reused.
  */
 class UpstreamFaultsEndToEndTest {
-    private ScriptedUpstream upstream;
+    private TestUpstream upstream;
     private GatewayFixture gw;
 
     @AfterEach
@@ -39,16 +40,13 @@ class UpstreamFaultsEndToEndTest {
     /** A body far larger than loopback socket buffers, so that writing it upstream takes a while. */
     private static final int BIG = 32 * 1024 * 1024;
 
+    /** A deliberate pause: an upstream slow to read its request body is behaviour under test, not a race. */
     private static void pause(int millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Await.pause(millis);
     }
 
-    private void start(ScriptedUpstream.Script script) {
-        upstream = ScriptedUpstream.start(script);
+    private void start(TestUpstream.Script script) {
+        upstream = TestUpstream.scripted(script);
         gw = GatewayFixture.start(TestConfigs.gateway().maxBody(BIG)
                 .upstream("app", upstream.url())
                 .route(TestConfigs.proxy("open", "/", "app", none()))
@@ -56,7 +54,7 @@ class UpstreamFaultsEndToEndTest {
     }
 
     /** Reads the head, answers {@code response}, then closes. */
-    private static ScriptedUpstream.Script answer(String response) {
+    private static TestUpstream.Script answer(String response) {
         return c -> {
             String head = c.readHead();
             if (head == null) return;

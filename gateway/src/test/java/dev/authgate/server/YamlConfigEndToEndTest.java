@@ -2,7 +2,7 @@ package dev.authgate.server;
 
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestBackend;
+import dev.authgate.testing.TestUpstream;
 import dev.authgate.testing.TestCerts;
 import dev.authgate.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ class YamlConfigEndToEndTest {
     @Test
     void servesAConfigFileOverTls(@TempDir Path dir) {
         TestCerts certs = TestCerts.create(dir.resolve("certs"));
-        try (TestBackend backend = TestBackend.start();
+        try (TestUpstream backend = TestUpstream.start();
              GatewayFixture gw = GatewayFixture.start(TestConfigs.load(dir, """
                      gateway:
                        name: authgate-yaml

@@ -47,39 +47,33 @@ public final class AccessLogCapture implements AutoCloseable {
 
     /** The entry for {@code requestId}, waiting up to 15 s for it. */
     public AccessLogEntry await(String requestId) {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            for (AccessLogEntry e : entries()) {
-                if (e.requestId().equals(requestId)) return e;
-            }
-            sleep();
+        try {
+            return Await.value("the access-log line for request_id " + requestId, () -> {
+                for (AccessLogEntry e : entries()) {
+                    if (e.requestId().equals(requestId)) return e;
+                }
+                return null;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError("no access-log line for request_id " + requestId + " in " + lines(), e);
         }
-        throw new AssertionError("no access-log line for request_id " + requestId + " in " + lines());
     }
 
     /** Waits until {@code count} lines were written (up to 15 s) and returns all entries. */
     public List<AccessLogEntry> awaitCount(int count) {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            List<AccessLogEntry> entries = entries();
-            if (entries.size() >= count) return entries;
-            sleep();
+        try {
+            return Await.value(count + " access-log lines", () -> {
+                List<AccessLogEntry> entries = entries();
+                return entries.size() >= count ? entries : null;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError("expected " + count + " access-log lines, got " + lines(), e);
         }
-        throw new AssertionError("expected " + count + " access-log lines, got " + lines());
     }
 
     @Override
     public void close() {
         logger.detachAppender(appender);
         appender.stop();
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(5);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }

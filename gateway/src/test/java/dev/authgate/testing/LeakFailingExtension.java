@@ -36,6 +36,8 @@ public final class LeakFailingExtension implements BeforeAllCallback, AfterAllCa
     public void afterAll(ExtensionContext context) throws InterruptedException {
         for (int i = 0; i < 3 && LEAKS.isEmpty(); i++) {
             System.gc();
+            // Not a race: the GC enqueues collected buffers on its own thread; a few short rounds give it the
+            // chance, and the loop ends as soon as a leak is seen.
             Thread.sleep(20);
             for (int j = 0; j < 64; j++) {
                 ByteBuf b = PooledByteBufAllocator.DEFAULT.buffer(16);

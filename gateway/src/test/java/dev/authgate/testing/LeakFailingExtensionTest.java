@@ -16,7 +16,7 @@ class LeakFailingExtensionTest {
         List<String> leaks = List.of();
         for (int i = 0; i < 50 && leaks.isEmpty(); i++) {
             System.gc();
-            Thread.sleep(20);
+            Thread.sleep(20); // the GC enqueues on its own thread: retried until the leak shows (a condition wait)
             for (int j = 0; j < 64; j++) {
                 ByteBuf b = PooledByteBufAllocator.DEFAULT.buffer(16);
                 b.release();

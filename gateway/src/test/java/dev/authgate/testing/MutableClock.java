@@ -1,15 +1,30 @@
 package dev.authgate.testing;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A UTC clock the test moves by hand (time windows without sleeping). Thread-safe. */
-public final class MutableClock extends Clock {
+/**
+ * Time the test moves by hand (windows and TTLs without sleeping), thread-safe: a UTC {@link Clock} for code that
+ * reads wall time and a Caffeine {@link Ticker} (nanoseconds) for code that reads elapsed time; {@link #advance}
+ * moves both.
+ */
+public final class MutableClock extends Clock implements Ticker {
+    /** Where {@link #MutableClock()} starts. */
+    public static final Instant DEFAULT_START = Instant.parse("2025-01-01T00:00:00Z");
+
     private final AtomicReference<Instant> now;
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+
+    public MutableClock() {
+        this(DEFAULT_START);
+    }
 
     public MutableClock(Instant start) {
         now = new AtomicReference<>(start);
@@ -17,6 +32,7 @@ public final class MutableClock extends Clock {
 
     public void advance(Duration d) {
         now.updateAndGet(i -> i.plus(d));
+        nanos.addAndGet(d.toNanos());
     }
 
     @Override
@@ -32,5 +48,11 @@ public final class MutableClock extends Clock {
     @Override
     public Instant instant() {
         return now.get();
+    }
+
+    /** The ticker's nanoseconds: an arbitrary origin, moved only by {@link #advance}. */
+    @Override
+    public long read() {
+        return nanos.get();
     }
 }

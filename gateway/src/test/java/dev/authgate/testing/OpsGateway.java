@@ -1,6 +1,7 @@
 package dev.authgate.testing;
 
 import dev.authgate.admin.AdminServer;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.ConfigException;
 import dev.authgate.config.ConfigLoader;
 import dev.authgate.config.GatewayConfig;
@@ -57,7 +58,7 @@ public final class OpsGateway implements AutoCloseable {
     public static OpsGateway start(Path configFile, Clock clock) {
         GatewayConfig config;
         try {
-            config = ConfigLoader.load(configFile);
+            config = ConfigLoader.load(configFile, AuthSchemes.standard());
         } catch (ConfigException e) {
             throw new AssertionError("the test config does not load: " + e.getMessage(), e);
         }
@@ -69,7 +70,7 @@ public final class OpsGateway implements AutoCloseable {
             server = new GatewayServer(config, forwarder, new InMemoryReplayStore(10_000), clock, metrics).start();
             AdminServer admin = AdminServer.start(config.admin(), metrics, server::isAccepting);
             metrics.configLoaded(clock.instant());
-            Reloader reloader = new Reloader(configFile, config, server, metrics, ConfigLoader::load, clock);
+            Reloader reloader = new Reloader(configFile, config, server, metrics, f -> ConfigLoader.load(f, AuthSchemes.standard()), clock);
             return new OpsGateway(server, admin, metrics, reloader, forwarder, log);
         } catch (RuntimeException e) {
             if (server != null) server.stop(Duration.ZERO);

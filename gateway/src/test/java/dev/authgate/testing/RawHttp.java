@@ -43,8 +43,17 @@ public final class RawHttp implements AutoCloseable {
 
     /** A plain TCP connection to 127.0.0.1:{@code port}. */
     public static RawHttp connect(int port) {
+        return connect(port, 0);
+    }
+
+    /**
+     * A plain TCP connection with SO_RCVBUF {@code receiveBuffer} set before connecting (small: a slow client), 0
+     * for the default.
+     */
+    public static RawHttp connect(int port, int receiveBuffer) {
         try {
             Socket s = new Socket();
+            if (receiveBuffer > 0) s.setReceiveBufferSize(receiveBuffer);
             s.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MILLIS);
             return new RawHttp(s);
         } catch (IOException e) {
@@ -80,6 +89,20 @@ public final class RawHttp implements AutoCloseable {
         return text.replace("\r\n", "\n").replace("\n", "\r\n");
     }
 
+    /**
+     * Sends a request head given as lines separated by {@code \n} (turned into CRLF, the empty line added), then
+     * nothing.
+     */
+    public RawHttp request(String head) {
+        return request(head, new byte[0]);
+    }
+
+    /** Sends {@code head} as {@link #request(String)} does, then {@code body} as given. */
+    public RawHttp request(String head, byte[] body) {
+        send(crlf(head.strip() + "\n\n"));
+        return send(body);
+    }
+
     /** Sends {@code text} as ISO-8859-1 bytes, exactly. */
     public RawHttp send(String text) {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
@@ -106,7 +129,10 @@ public final class RawHttp implements AutoCloseable {
         return this;
     }
 
-    /** Reads the next response (an interim 100 is a response too), body by Content-Length or chunked. */
+    /**
+     * Reads the next response (an interim 100 is a response too), body by Content-Length, chunked or the close. A
+     * body shorter than its Content-Length fails ({@link EOFException} {@code body cut after N of M bytes}).
+     */
     public Response read() {
         try {
             Response head = readHead();
@@ -115,7 +141,9 @@ public final class RawHttp implements AutoCloseable {
             if (status < 200 || status == 204 || status == 304) {
                 body = new byte[0];
             } else if (head.header("Content-Length") != null) {
-                body = in.readNBytes(Integer.parseInt(head.header("Content-Length")));
+                int n = Integer.parseInt(head.header("Content-Length"));
+                body = in.readNBytes(n);
+                if (body.length != n) throw new EOFException("body cut after " + body.length + " of " + n + " bytes");
             } else if ("chunked".equalsIgnoreCase(head.header("Transfer-Encoding"))) {
                 body = chunked();
             } else {
@@ -149,7 +177,13 @@ public final class RawHttp implements AutoCloseable {
      * dropping anything it still sends.
      */
     public boolean isClosedByPeer() {
+        return isClosedByPeer(READ_TIMEOUT_MILLIS);
+    }
+
+    /** {@link #isClosedByPeer()} within {@code timeoutMillis}. */
+    public boolean isClosedByPeer(int timeoutMillis) {
         try {
+            socket.setSoTimeout(timeoutMillis);
             while (in.read() >= 0) {
                 // drain
             }
@@ -160,6 +194,12 @@ public final class RawHttp implements AutoCloseable {
             return true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            try {
+                socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+            } catch (SocketException ignored) {
+                // closed meanwhile
+            }
         }
     }
 

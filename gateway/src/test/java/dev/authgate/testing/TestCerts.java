@@ -1,6 +1,6 @@
 package dev.authgate.testing;
 
-import dev.authgate.config.TlsConfig;
+import dev.authgate.tls.TlsConfig;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;

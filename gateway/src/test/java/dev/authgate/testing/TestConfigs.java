@@ -1,5 +1,7 @@
 package dev.authgate.testing;
 
+import dev.authgate.auth.none.NoneConfig;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.AdminConfig;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.ConfigException;
@@ -9,7 +11,7 @@ import dev.authgate.config.GatewayConfig;
 import dev.authgate.config.LimitsConfig;
 import dev.authgate.config.ListenConfig;
 import dev.authgate.config.RouteConfig;
-import dev.authgate.config.TlsConfig;
+import dev.authgate.tls.TlsConfig;
 import dev.authgate.config.UpstreamConfig;
 
 import java.io.IOException;
@@ -46,7 +48,7 @@ public final class TestConfigs {
         try {
             Path file = dir.resolve("gateway.yaml");
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
-            return ConfigLoader.load(file);
+            return ConfigLoader.load(file, AuthSchemes.standard());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (ConfigException e) {
@@ -74,7 +76,7 @@ public final class TestConfigs {
 
     /** {@code auth: none}. */
     public static AuthConfig none() {
-        return new AuthConfig.None();
+        return new NoneConfig();
     }
 
     public static final class Builder {

@@ -1,6 +1,6 @@
 package dev.authgate.tls;
 
-import dev.authgate.config.TlsConfig;
+import dev.authgate.tls.TlsConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

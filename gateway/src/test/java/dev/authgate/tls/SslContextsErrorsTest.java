@@ -1,6 +1,6 @@
 package dev.authgate.tls;
 
-import dev.authgate.config.TlsConfig;
+import dev.authgate.tls.TlsConfig;
 import dev.authgate.testing.TestCerts;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;

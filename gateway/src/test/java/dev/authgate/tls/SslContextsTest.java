@@ -1,6 +1,6 @@
 package dev.authgate.tls;
 
-import dev.authgate.config.TlsConfig;
+import dev.authgate.tls.TlsConfig;
 import dev.authgate.testing.TestCerts;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

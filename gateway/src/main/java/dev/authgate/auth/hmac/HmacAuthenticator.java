@@ -4,7 +4,6 @@ import dev.authgate.auth.AuthRequest;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.Authenticator;
-import dev.authgate.config.AuthConfig;
 import dev.authgate.http.Reason;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -23,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code auth: { hmac: ... }}: verifies a webhook signature over the raw body as received (PRODUCT.md §2), for a
+ * {@code auth: { hmac: ... }}: verifies a webhook signature over the raw body as received (docs/configuration.md), for a
  * preset or a generic scheme.
  *
  * <p>Order of checks, cheapest first: signature header present ({@code signature_missing}) and well-formed
@@ -65,11 +64,11 @@ public final class HmacAuthenticator implements Authenticator {
     /**
      * @throws IllegalArgumentException when the block is invalid (see {@link HmacSchemes#validate})
      */
-    public HmacAuthenticator(AuthConfig.Hmac config, AuthSupport support) {
+    public HmacAuthenticator(HmacConfig config, AuthSupport support) {
         this(config, support, new HintBudget(5, 5));
     }
 
-    HmacAuthenticator(AuthConfig.Hmac config, AuthSupport support, HintBudget hintBudget) {
+    HmacAuthenticator(HmacConfig config, AuthSupport support, HintBudget hintBudget) {
         this.scheme = HmacSchemes.resolve(config);
         this.clock = support.clock();
         String jca = scheme.algorithm().jcaName();

@@ -1,6 +1,5 @@
 package dev.authgate.auth.hmac;
 
-import dev.authgate.config.AuthConfig;
 
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +24,7 @@ import java.util.List;
  */
 record HmacScheme(String name, SignatureFormat format, List<String> signatureHeaders, HmacAlgorithm algorithm,
                   SignatureEncoding encoding, String prefix, Payload payload, List<String> timestampHeaders,
-                  List<String> idHeaders, Duration tolerance, List<byte[]> keys, AuthConfig.ReplayConfig replay,
+                  List<String> idHeaders, Duration tolerance, List<byte[]> keys, HmacConfig.ReplayConfig replay,
                   String publicUrl) {
 
     /** Whether a timestamp is signed and checked against the tolerance. */

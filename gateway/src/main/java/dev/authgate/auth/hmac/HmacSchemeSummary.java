@@ -1,6 +1,5 @@
 package dev.authgate.auth.hmac;
 
-import dev.authgate.config.AuthConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 
 import java.time.Duration;
@@ -26,7 +25,7 @@ import java.util.List;
  */
 public record HmacSchemeSummary(String name, List<String> signatureHeaders, String signatureShape, String algorithm,
                                 String payload, List<String> timestampHeaders, Duration tolerance,
-                                List<String> idHeaders, List<String> secretOrigins, AuthConfig.ReplayConfig replay) {
+                                List<String> idHeaders, List<String> secretOrigins, HmacConfig.ReplayConfig replay) {
 
     public HmacSchemeSummary {
         signatureHeaders = List.copyOf(signatureHeaders);
@@ -40,7 +39,7 @@ public record HmacSchemeSummary(String name, List<String> signatureHeaders, Stri
      *
      * @throws IllegalArgumentException when the block is invalid (see {@link HmacSchemes#validate})
      */
-    public static HmacSchemeSummary of(AuthConfig.Hmac config) {
+    public static HmacSchemeSummary of(HmacConfig config) {
         HmacScheme s = HmacSchemes.resolve(config);
         List<String> origins = new ArrayList<>();
         config.secrets().forEach(secret -> origins.add(secret.origin()));

@@ -1,6 +1,5 @@
 package dev.authgate.auth.hmac;
 
-import dev.authgate.config.AuthConfig;
 import dev.authgate.config.Secret;
 
 import java.net.URI;
@@ -100,12 +99,12 @@ public final class HmacSchemes {
      *                                  {@code "preset: 'gihub' is unknown (expected: github, stripe, ...)"}; never
      *                                  containing a secret
      */
-    public static void validate(AuthConfig.Hmac hmac) {
+    public static void validate(HmacConfig hmac) {
         resolve(hmac);
     }
 
     /** Validates and resolves an {@code hmac:} block. */
-    static HmacScheme resolve(AuthConfig.Hmac c) {
+    static HmacScheme resolve(HmacConfig c) {
         if (c.preset() != null) {
             Preset p = PRESETS.get(c.preset());
             if (p == null) {
@@ -117,7 +116,7 @@ public final class HmacSchemes {
         return resolveGeneric(c);
     }
 
-    private static HmacScheme resolvePreset(Preset p, AuthConfig.Hmac c) {
+    private static HmacScheme resolvePreset(Preset p, HmacConfig c) {
         fixedByPreset(p, "header", c.header());
         fixedByPreset(p, "algorithm", c.algorithm());
         fixedByPreset(p, "encoding", c.encoding());
@@ -138,7 +137,7 @@ public final class HmacSchemes {
                 publicUrl);
     }
 
-    private static HmacScheme resolveGeneric(AuthConfig.Hmac c) {
+    private static HmacScheme resolveGeneric(HmacConfig c) {
         if (c.header() == null) {
             throw new IllegalArgumentException("header: required for a generic hmac scheme (expected: the signature"
                     + " header's name, e.g. X-Signature, or a preset: " + String.join(", ", PRESETS.keySet()) + ")");
@@ -260,7 +259,7 @@ public final class HmacSchemes {
         return configured;
     }
 
-    private static void checkReplay(AuthConfig.ReplayConfig replay, List<String> idHeaders) {
+    private static void checkReplay(HmacConfig.ReplayConfig replay, List<String> idHeaders) {
         if (replay == null) {
             return;
         }

@@ -1,6 +1,6 @@
 package dev.authgate.auth.hmac;
 
-import dev.authgate.config.AuthConfig;
+import dev.authgate.auth.SignedRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -29,25 +29,12 @@ public final class HmacSigner {
     }
 
     /**
-     * A signed request.
-     *
-     * @param headers the headers to send, in order ({@code Content-Type} last), as name/value pairs
-     * @param query   the query string to send without '?', or null for none: the one given, plus
-     *                {@code bodySHA256=...} for a Twilio request whose body is not form data
-     */
-    public record Signed(List<Map.Entry<String, String>> headers, String query) {
-        public Signed {
-            headers = List.copyOf(headers);
-        }
-    }
-
-    /**
      * Signs {@code body} as sent with {@code method} to {@code path}?{@code rawQuery}.
      *
      * @param rawQuery the query without '?', or null
      * @throws IllegalArgumentException when the block is invalid (see {@link HmacSchemes#validate})
      */
-    public static Signed sign(AuthConfig.Hmac config, byte[] body, String method, String path, String rawQuery,
+    public static SignedRequest sign(HmacConfig config, byte[] body, String method, String path, String rawQuery,
                               Clock clock) {
         HmacScheme scheme = HmacSchemes.resolve(config);
         String contentType = contentType(body);
@@ -75,7 +62,7 @@ public final class HmacSigner {
             }
             headers.add(Map.entry(scheme.primaryHeader(), signatureValue(scheme, encoded, timestamp)));
             headers.add(Map.entry("Content-Type", contentType));
-            return new Signed(headers, query);
+            return new SignedRequest(headers, query);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(scheme.algorithm().displayName() + " is not available", e);
         } finally {

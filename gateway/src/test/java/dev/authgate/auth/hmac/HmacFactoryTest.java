@@ -1,8 +1,10 @@
 package dev.authgate.auth.hmac;
 
+import dev.authgate.auth.AnyConfig;
 import dev.authgate.auth.Authenticator;
-import dev.authgate.auth.Authenticators;
-import dev.authgate.config.AuthConfig;
+import dev.authgate.auth.Credential;
+import dev.authgate.auth.bearer.BearerConfig;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.Secret;
 import org.junit.jupiter.api.Test;
 
@@ -15,12 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** {@link Authenticators#create} builds the HMAC authenticator, alone and inside {@code any:}. */
+/** {@link dev.authgate.auth.schemes.AuthSchemes#create} builds the HMAC authenticator, alone and inside {@code any:}. */
 class HmacFactoryTest {
 
     @Test
     void buildsAnHmacAuthenticatorForAnHmacBlock() {
-        Authenticator a = Authenticators.create(Config.preset("github").secrets("factory-secret").build(),
+        Authenticator a = AuthSchemes.standard().create(Config.preset("github").secrets("factory-secret").build(),
                 support(CLOCK));
         assertInstanceOf(HmacAuthenticator.class, a);
         assertEquals("github", ((HmacAuthenticator) a).identity());
@@ -28,9 +30,9 @@ class HmacFactoryTest {
 
     @Test
     void listsTheHmacChallengeNextToOthersOnAnAnyRoute() {
-        Authenticator any = Authenticators.create(new AuthConfig.Any(List.of(
+        Authenticator any = AuthSchemes.standard().create(new AnyConfig(List.of(
                 Config.preset("stripe").secrets("factory-secret").build(),
-                new AuthConfig.Bearer("r", List.of(new AuthConfig.Credential("ci", new Secret("tok-123456", "inline")))))),
+                new BearerConfig("r", List.of(new Credential("ci", new Secret("tok-123456", "inline")))))),
                 support(CLOCK));
         assertEquals(List.of("HMAC realm=\"authgate\", header=\"Stripe-Signature\"", "Bearer realm=\"r\""),
                 any.challenges());
@@ -38,9 +40,9 @@ class HmacFactoryTest {
 
     @Test
     void refusesAnInvalidBlockWithTheValidationMessage() {
-        AuthConfig.Hmac bad = Config.preset("square").secrets("factory-secret").build();
+        HmacConfig bad = Config.preset("square").secrets("factory-secret").build();
         assertEquals("public_url: required for preset 'square' (expected: the absolute https URL the provider calls,"
                 + " without query string)", assertThrows(IllegalArgumentException.class,
-                () -> Authenticators.create(bad, support(CLOCK))).getMessage());
+                () -> AuthSchemes.standard().create(bad, support(CLOCK))).getMessage());
     }
 }

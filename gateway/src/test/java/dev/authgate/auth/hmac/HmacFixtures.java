@@ -3,7 +3,6 @@ package dev.authgate.auth.hmac;
 import dev.authgate.auth.AuthRequest;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.AuthSupport;
-import dev.authgate.config.AuthConfig;
 import dev.authgate.config.Secret;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -45,11 +44,11 @@ final class HmacFixtures {
         return new AuthSupport(Runnable::run, clock);
     }
 
-    static HmacAuthenticator authenticator(AuthConfig.Hmac config) {
+    static HmacAuthenticator authenticator(HmacConfig config) {
         return new HmacAuthenticator(config, support(CLOCK));
     }
 
-    /** A fluent builder for {@link AuthConfig.Hmac} (its canonical constructor has twelve fields). */
+    /** A fluent builder for {@link HmacConfig} (its canonical constructor has twelve fields). */
     static final class Config {
         String preset;
         String header;
@@ -61,7 +60,7 @@ final class HmacFixtures {
         String idHeader;
         Duration tolerance;
         List<Secret> secrets = List.of();
-        AuthConfig.ReplayConfig replay;
+        HmacConfig.ReplayConfig replay;
         String publicUrl;
 
         static Config preset(String name) {
@@ -91,12 +90,12 @@ final class HmacFixtures {
         Config publicUrl(String v) { publicUrl = v; return this; }
         Config header(String v) { header = v; return this; }
         Config replay(String key, Duration ttl, String onDuplicate) {
-            replay = new AuthConfig.ReplayConfig(key, ttl, onDuplicate);
+            replay = new HmacConfig.ReplayConfig(key, ttl, onDuplicate);
             return this;
         }
 
-        AuthConfig.Hmac build() {
-            return new AuthConfig.Hmac(preset, header, algorithm, encoding, prefix, payload, timestampHeader, idHeader,
+        HmacConfig build() {
+            return new HmacConfig(preset, header, algorithm, encoding, prefix, payload, timestampHeader, idHeader,
                     tolerance, secrets, replay, publicUrl);
         }
     }

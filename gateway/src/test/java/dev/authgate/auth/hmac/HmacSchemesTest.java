@@ -1,6 +1,5 @@
 package dev.authgate.auth.hmac;
 
-import dev.authgate.config.AuthConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class HmacSchemesTest {
 
     static String problem(Config c) {
-        AuthConfig.Hmac hmac = c.build();
+        HmacConfig hmac = c.build();
         return assertThrows(IllegalArgumentException.class, () -> HmacSchemes.validate(hmac)).getMessage();
     }
 

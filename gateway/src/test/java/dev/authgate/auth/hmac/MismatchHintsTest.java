@@ -1,7 +1,6 @@
 package dev.authgate.auth.hmac;
 
 import dev.authgate.auth.AuthResult;
-import dev.authgate.config.AuthConfig;
 import dev.authgate.http.Reason;
 import org.junit.jupiter.api.Test;
 
@@ -114,7 +113,7 @@ class MismatchHintsTest {
                 return java.time.Instant.ofEpochMilli(now[0]);
             }
         };
-        AuthConfig.Hmac config = Config.preset("github").secrets(SECRET).build();
+        HmacConfig config = Config.preset("github").secrets(SECRET).build();
         HmacAuthenticator a = new HmacAuthenticator(config, support(clock), new HintBudget(2, 1));
         Map<String, String> h = Map.of("X-Hub-Signature-256", "sha256=" + hex(sha256(SECRET + "\n", BODY)));
         assertTrue(detail(a, h).contains("hint"));

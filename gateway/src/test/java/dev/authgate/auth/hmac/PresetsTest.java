@@ -1,7 +1,7 @@
 package dev.authgate.auth.hmac;
 
 import dev.authgate.auth.AuthResult;
-import dev.authgate.config.AuthConfig;
+import dev.authgate.auth.SignedRequest;
 import dev.authgate.http.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -66,7 +66,7 @@ class PresetsTest {
         return preset.equals("stripe") ? "whsec_" + seed : seed;
     }
 
-    static AuthConfig.Hmac config(String preset, String... secrets) {
+    static HmacConfig config(String preset, String... secrets) {
         Config c = Config.preset(preset).secrets(secrets);
         if (preset.equals("square") || preset.equals("twilio")) {
             c.publicUrl(ProviderSender.PUBLIC_URL);
@@ -267,10 +267,10 @@ class PresetsTest {
     @ParameterizedTest
     @MethodSource("presets")
     void acceptsWhatTheSignerProducesForEveryPreset(String preset) {
-        AuthConfig.Hmac config = config(preset, newSecret(preset), oldSecret(preset));
+        HmacConfig config = config(preset, newSecret(preset), oldSecret(preset));
         HmacAuthenticator a = authenticator(preset, newSecret(preset), oldSecret(preset));
         for (byte[] body : List.of(JSON, FORM, new byte[0], "line one\nline two\n".getBytes())) {
-            HmacSigner.Signed signed = HmacSigner.sign(config, body, "POST", "/hook", null, CLOCK);
+            SignedRequest signed = HmacSigner.sign(config, body, "POST", "/hook", null, CLOCK);
             AuthResult.Accepted ok = assertAccepted(verify(a, headers(signed.headers()), body, signed.query()));
             assertEquals("secret #1 of 2 matched", ok.detail());
         }

@@ -101,10 +101,7 @@ class UpstreamPoolTest {
             return null;
         });
         // The upstream side registers its channel on its own loop; a close issued before that would close nothing.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (accepted.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        dev.authgate.testing.Await.until("the upstream to accept the connection", () -> !accepted.isEmpty());
         assertEquals(1, accepted.size(), "the upstream accepted the connection");
         accepted.close().sync();
         assertTrue(c.channel().closeFuture().await(10, TimeUnit.SECONDS), "an idle connection notices the close");
