@@ -19,6 +19,7 @@ public interface ReadContext {
     FileContent file(ConfigNode node, int maxBytes, String expected) throws ConfigException;
 
     /** A file read through {@link #file}: its resolved path and content. */
+    @SuppressWarnings("ArrayRecordComponent") // a return pair, never compared or hashed
     record FileContent(Path path, byte[] content) {
     }
 }

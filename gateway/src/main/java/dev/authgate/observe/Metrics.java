@@ -144,7 +144,7 @@ public final class Metrics {
                 .help("Entries (claimed or committed deliveries) held by the replay store")
                 .callback(cb -> {
                     OptionalLong n = call(replayEntries, "the replay store's size");
-                    if (n != null && n.isPresent()) cb.call(n.getAsLong());
+                    if (n != null && n.isPresent()) cb.call((double) n.getAsLong());
                 })
                 .register(registry);
         authThrottled = Counter.builder()

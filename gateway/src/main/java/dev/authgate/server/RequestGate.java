@@ -49,7 +49,7 @@ public final class RequestGate {
 
     /**
      * Route, method and declared size accepted: read the body (answering {@code 100-continue} now), then
-     * {@link #authenticate}.
+     * {@link AuthStage#authenticate}.
      *
      * @param contentLength the declared length, or -1 for a chunked body
      */
