@@ -5,8 +5,11 @@ import dev.authgate.auth.AuthRequest;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.Authenticator;
-import dev.authgate.auth.Authenticators;
-import dev.authgate.config.AuthConfig;
+import dev.authgate.auth.Credential;
+import dev.authgate.auth.apikey.ApiKeyConfig;
+import dev.authgate.auth.basic.BasicConfig;
+import dev.authgate.auth.bearer.BearerConfig;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.Secret;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -31,7 +34,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The per-request credential checks through the real authenticators ({@link Authenticators#create}): bearer and
+ * The per-request credential checks through the real authenticators ({@link AuthSchemes#create}): bearer and
  * API key (each against three configured credentials, valid and invalid), and Basic on the verified-credential cache
  * hit (the path every request after the first takes; bcrypt itself is not measured here).
  */
@@ -60,19 +63,19 @@ public class CredentialBenchmark {
     public void setUp() {
         // Runnable::run: the one bcrypt run below (filling the cache) happens inline during setup.
         AuthSupport support = new AuthSupport(Runnable::run, Clock.systemUTC());
-        List<AuthConfig.Credential> credentials = List.of(
-                new AuthConfig.Credential("ci", new Secret(TOKENS.get(0), "inline")),
-                new AuthConfig.Credential("deploy", new Secret(TOKENS.get(1), "inline")),
-                new AuthConfig.Credential("partner", new Secret(TOKENS.get(2), "inline")));
-        bearer = Authenticators.create(new AuthConfig.Bearer("authgate", credentials), support);
-        apiKey = Authenticators.create(new AuthConfig.ApiKey(null, credentials), support);
+        List<Credential> credentials = List.of(
+                new Credential("ci", new Secret(TOKENS.get(0), "inline")),
+                new Credential("deploy", new Secret(TOKENS.get(1), "inline")),
+                new Credential("partner", new Secret(TOKENS.get(2), "inline")));
+        bearer = AuthSchemes.standard().create(new BearerConfig("authgate", credentials), support);
+        apiKey = AuthSchemes.standard().create(new ApiKeyConfig(null, credentials), support);
         String hash = BCrypt.withDefaults().hashToString(4, "correct horse battery staple".toCharArray());
-        basic = Authenticators.create(new AuthConfig.Basic("ops", Map.of("alice", hash), null), support);
+        basic = AuthSchemes.standard().create(new BasicConfig("ops", Map.of("alice", hash), null), support);
 
         bearerValid = request("Authorization", "Bearer " + TOKENS.get(1));
         bearerInvalid = request("Authorization", "Bearer " + WRONG);
-        apiKeyValid = request(AuthConfig.ApiKey.DEFAULT_HEADER, TOKENS.get(2));
-        apiKeyInvalid = request(AuthConfig.ApiKey.DEFAULT_HEADER, WRONG);
+        apiKeyValid = request(ApiKeyConfig.DEFAULT_HEADER, TOKENS.get(2));
+        apiKeyInvalid = request(ApiKeyConfig.DEFAULT_HEADER, WRONG);
         basicValid = request("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                 "alice:correct horse battery staple".getBytes(StandardCharsets.UTF_8)));
 

@@ -4,9 +4,10 @@ import dev.authgate.auth.AuthRequest;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.Authenticator;
-import dev.authgate.auth.Authenticators;
+import dev.authgate.auth.SignedRequest;
+import dev.authgate.auth.hmac.HmacConfig;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.auth.hmac.HmacSigner;
-import dev.authgate.config.AuthConfig;
 import dev.authgate.config.Secret;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * HMAC-SHA256 verification of a GitHub delivery through the real {@code HmacAuthenticator} (built by
- * {@link Authenticators#create}, as a route's {@code auth: { hmac: { preset: github } }} is), with a valid signature,
+ * {@link AuthSchemes#create}, as a route's {@code auth: { hmac: { preset: github } }} is), with a valid signature,
  * over the body as the gateway holds it.
  *
  * <p>Throughput is in verifications per second; MB/s = ops/s &times; {@code size} / 10^6 ({@code scripts/bench-hmac}
@@ -61,12 +62,12 @@ public class HmacBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        AuthConfig.Hmac config = new AuthConfig.Hmac("github", null, null, null, null, null, null, null, null,
+        HmacConfig config = new HmacConfig("github", null, null, null, null, null, null, null, null,
                 List.of(new Secret("benchmark-webhook-secret", "inline")), null, null);
-        authenticator = Authenticators.create(config, new AuthSupport(Runnable::run, Clock.systemUTC()));
+        authenticator = AuthSchemes.standard().create(config, new AuthSupport(Runnable::run, Clock.systemUTC()));
 
         byte[] bytes = Bodies.random(size);
-        HmacSigner.Signed signed = HmacSigner.sign(config, bytes, "POST", "/hooks/github", null, Clock.systemUTC());
+        SignedRequest signed = HmacSigner.sign(config, bytes, "POST", "/hooks/github", null, Clock.systemUTC());
         HttpHeaders headers = new DefaultHttpHeaders();
         for (Map.Entry<String, String> h : signed.headers()) {
             headers.add(h.getKey(), h.getValue());

@@ -2,6 +2,7 @@ package dev.authgate.bench;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.authgate.auth.AuthSupport;
+import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.ConfigException;
 import dev.authgate.config.ConfigLoader;
 import dev.authgate.config.GatewayConfig;
@@ -116,7 +117,7 @@ public class RouteBenchmark {
                     "API_KEY", "key_benchmark_0123456789abcdef",
                     "TOKEN", "tok_benchmark_0123456789abcdef");
             // Warnings (plain HTTP listener) are expected here; keep them out of JMH's output.
-            config = ConfigLoader.load(file, env::get, warning -> { });
+            config = ConfigLoader.load(file, env::get, warning -> { }, AuthSchemes.standard());
         } finally {
             Files.deleteIfExists(file);
             Files.deleteIfExists(dir);
