@@ -283,10 +283,19 @@ public final class ConfigLoader {
         AdminConfig admin = AdminConfig.defaults();
         ConfigNode addressNode = null;
         if (n != null) {
-            addressNode = n.map("address").get("address");
+            ConfigMap m = n.map("address", "recent_rejections");
+            addressNode = m.get("address");
             if (addressNode != null) {
                 HostPort hp = hostPort(addressNode);
                 admin = new AdminConfig(hp.host(), hp.port());
+            }
+            ConfigNode recent = m.get("recent_rejections");
+            if (recent != null) {
+                int keep = recent.integer();
+                if (keep < 0 || keep > AdminConfig.MAX_RECENT_REJECTIONS) {
+                    throw recent.error(keep + " (expected: 0-" + AdminConfig.MAX_RECENT_REJECTIONS + ")");
+                }
+                admin = new AdminConfig(admin.host(), admin.port(), keep);
             }
         }
         boolean samePort = admin.port() != 0 && admin.port() == listen.port();
