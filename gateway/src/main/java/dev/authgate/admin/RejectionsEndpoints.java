@@ -37,7 +37,7 @@ final class RejectionsEndpoints {
     private static final String SCRIPT = "/rejections.js";
     private static final String STYLE = "/rejections.css";
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-            + "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+            + "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final String JSON = "application/json; charset=utf-8";
 
     private static final Map<String, Asset> ASSETS = Map.of(

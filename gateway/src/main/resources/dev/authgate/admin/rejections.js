@@ -4,7 +4,7 @@
 (function () {
   var FILTERS = ['route', 'reason', 'status', 'since', 'until', 'limit'];
   var REFRESH_MS = 2000;
-  var SPARKS = ' \u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588';
+  var SPARKS = '\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588';
   var page = new URLSearchParams(window.location.search);
   var query = new URLSearchParams();
   FILTERS.forEach(function (k) {
@@ -40,7 +40,7 @@
   function spark(counts) {
     var max = Math.max.apply(null, counts.concat([1]));
     return counts.map(function (n) {
-      return n === 0 ? SPARKS[0] : SPARKS[Math.max(1, Math.round(n / max * (SPARKS.length - 1)))];
+      return n === 0 ? SPARKS[0] : SPARKS[Math.max(1, Math.round(n / max * (SPARKS.length - 1)))];  // 0: a baseline
     }).join('');
   }
 
