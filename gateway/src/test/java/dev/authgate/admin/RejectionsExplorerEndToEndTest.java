@@ -2,21 +2,17 @@ package dev.authgate.admin;
 
 import dev.authgate.testing.Json;
 import dev.authgate.testing.OpsGateway;
-import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import static dev.authgate.testing.RawHttp.crlf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -34,43 +30,21 @@ class RejectionsExplorerEndToEndTest {
 
     @TempDir
     Path dir;
-    private TestUpstream app;
+    private ExplorerGateway ex;
     private OpsGateway gw;
 
     @AfterEach
     void stop() {
-        if (gw != null) gw.close();
-        if (app != null) app.close();
+        if (ex != null) ex.close();
     }
 
     private void start(String adminExtra) throws IOException {
-        app = TestUpstream.start();
-        Files.writeString(dir.resolve("token"), TOKEN + "\n");
-        Path config = dir.resolve("gateway.yaml");
-        Files.writeString(config, """
-                gateway: { name: gw-explorer }
-                listen: { address: 127.0.0.1:0 }
-                admin: { address: 127.0.0.1:0 %s }
-                upstreams:
-                  app: { url: "%s" }
-                routes:
-                  - name: api
-                    match: { path_prefix: /api/ }
-                    upstream: app
-                    auth: { bearer: { tokens: [ { id: ci, value: "${file:token}" } ] } }
-                  - name: open
-                    match: { path_prefix: /open/ }
-                    upstream: app
-                    auth: none
-                """.formatted(adminExtra, app.url()));
-        gw = OpsGateway.start(config);
+        ex = ExplorerGateway.start(dir, TOKEN, adminExtra);
+        gw = ex.gw;
     }
 
     private int send(String target, String... headers) {
-        StringBuilder req = new StringBuilder("GET " + target + " HTTP/1.1\nHost: x\n");
-        for (String h : headers) req.append(h).append('\n');
-        RawHttp.Response r = gw.send(crlf(req.append("Connection: close\n\n").toString()));
-        return r.status();
+        return ex.send(target, headers);
     }
 
     private Map<String, Object> json(String path) {
@@ -204,8 +178,8 @@ class RejectionsExplorerEndToEndTest {
         assertEquals(3L, group.get("count"));
         assertEquals(5L, group.get("total"));
 
-        gw.close();
-        gw = null;
+        ex.close();
+        ex = null;
         start(", recent_rejections: 10");
         assertEquals(401, send(longPath));
         String path = (String) rejections("").get(0).get("path");

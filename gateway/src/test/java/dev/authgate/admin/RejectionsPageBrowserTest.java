@@ -1,9 +1,6 @@
 package dev.authgate.admin;
 
 import dev.authgate.http.Reason;
-import dev.authgate.testing.OpsGateway;
-import dev.authgate.testing.RawHttp;
-import dev.authgate.testing.TestUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -29,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 
-import static dev.authgate.testing.RawHttp.crlf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,42 +52,25 @@ class RejectionsPageBrowserTest {
 
     @TempDir
     Path dir;
-    private TestUpstream app;
-    private OpsGateway gw;
+    private ExplorerGateway ex;
     private WebDriver browser;
 
     @AfterEach
     void stop() {
         if (browser != null) browser.quit();
-        if (gw != null) gw.close();
-        if (app != null) app.close();
+        if (ex != null) ex.close();
     }
 
     @Test
     void aRejectionAppearsWithItsFixFiltersNarrowAndMarkupStaysText() throws IOException {
         requireBrowser();
-        app = TestUpstream.start();
-        Files.writeString(dir.resolve("token"), TOKEN + "\n");
-        Path config = dir.resolve("gateway.yaml");
-        Files.writeString(config, """
-                gateway: { name: gw-browser }
-                listen: { address: 127.0.0.1:0 }
-                admin: { address: 127.0.0.1:0 }
-                upstreams:
-                  app: { url: "%s" }
-                routes:
-                  - name: api
-                    match: { path_prefix: /api/ }
-                    upstream: app
-                    auth: { bearer: { tokens: [ { id: ci, value: "${file:token}" } ] } }
-                """.formatted(app.url()));
-        gw = OpsGateway.start(config);
+        ex = ExplorerGateway.start(dir, TOKEN, "");
         assertEquals(401, send("/api/orders"));
         assertEquals(401, send("/api/" + MARKUP));
         assertEquals(200, send("/api/fine", "Authorization: Bearer " + TOKEN));
 
         browser = startBrowser();
-        String base = "http://127.0.0.1:" + gw.adminPort();
+        String base = "http://127.0.0.1:" + ex.gw.adminPort();
         browser.get(base + "/rejections");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
         wait.until(d -> rows(d).size() == 2);
@@ -145,10 +124,7 @@ class RejectionsPageBrowserTest {
     }
 
     private int send(String target, String... headers) {
-        StringBuilder req = new StringBuilder("GET " + target + " HTTP/1.1\nHost: x\n");
-        for (String h : headers) req.append(h).append('\n');
-        RawHttp.Response r = gw.send(crlf(req.append("Connection: close\n\n").toString()));
-        return r.status();
+        return ex.send(target, headers);
     }
 
     private static List<WebElement> rows(WebDriver d) {
