@@ -34,6 +34,17 @@ public final class Json {
         return (Map<String, Object>) parse(text);
     }
 
+    /** {@code text} as a JSON string literal (also a valid YAML double-quoted scalar). */
+    public static String quote(String text) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') sb.append('\\').append(c);
+            else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        return sb.append('"').toString();
+    }
+
     private static Object value(JsonParser p, JsonToken t) throws IOException {
         switch (t) {
             case START_OBJECT: {
