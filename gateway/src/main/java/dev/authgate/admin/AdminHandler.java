@@ -38,11 +38,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Metrics metrics;
     private final BooleanSupplier ready;
     private final RejectionsEndpoints rejections;
+    private final AdminToken token;
 
-    AdminHandler(Metrics metrics, BooleanSupplier ready, Clock clock) {
+    AdminHandler(Metrics metrics, BooleanSupplier ready, Clock clock, AdminToken token) {
         this.metrics = metrics;
         this.ready = ready;
         this.rejections = new RejectionsEndpoints(metrics, clock);
+        this.token = token;
     }
 
     @Override
@@ -55,7 +57,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean head = HttpMethod.HEAD.equals(request.method());
         String path = path(request.uri());
         FullHttpResponse response;
-        if (!path.equals("/healthz") && !path.equals("/readyz") && !path.equals("/metrics")
+        if (!token.allows(path, request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            response = text(ctx, HttpResponseStatus.UNAUTHORIZED, "admin token required\n");
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, AdminToken.CHALLENGE);
+        } else if (!path.equals("/healthz") && !path.equals("/readyz") && !path.equals("/metrics")
                 && !RejectionsEndpoints.serves(path)) {
             response = text(ctx, HttpResponseStatus.NOT_FOUND, "not found\n");
         } else if (!head && !HttpMethod.GET.equals(request.method())) {

@@ -39,6 +39,8 @@ import java.util.function.BooleanSupplier;
  *   GET /rejections, /rejections.json, /rejections/groups.json   the rejections explorer ({@link RejectionsEndpoints})
  *   other path     404;  other method than GET/HEAD  405 with {@code Allow: GET, HEAD}
  * </pre>
+ * With {@code admin.token} set, every path but {@code /healthz}, {@code /readyz} and the explorer page's data-free
+ * assets answers 401 without {@code Authorization: Bearer <token>} ({@link AdminToken}).
  * Every response has {@code Server: authgate}, {@code Cache-Control: no-store} and a {@code Content-Length}; the
  * query string is ignored but by the explorer's JSON (its filters). Connections idle for 60 s are closed.
  *
@@ -75,7 +77,7 @@ public final class AdminServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("authgate-admin", true), NioIoHandler.newFactory());
         ChannelGroup channels = new DefaultChannelGroup("authgate-admin", GlobalEventExecutor.INSTANCE);
-        AdminHandler handler = new AdminHandler(metrics, ready, Clock.systemUTC());
+        AdminHandler handler = new AdminHandler(metrics, ready, Clock.systemUTC(), new AdminToken(config.token()));
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)

@@ -56,6 +56,11 @@ final class RejectionsEndpoints {
         this.clock = clock;
     }
 
+    /** The page's HTML, script and style: the same for everyone, no data in them. */
+    static boolean isAsset(String path) {
+        return ASSETS.containsKey(path);
+    }
+
     static boolean serves(String path) {
         return ASSETS.containsKey(path) || path.equals(LIST) || path.equals(GROUPS);
     }

@@ -8,8 +8,10 @@ import java.util.Objects;
  *
  * @param recentRejections {@code admin.recent_rejections}: how many recent rejections the explorer keeps in memory
  *                         (default 1000; 0 keeps none)
+ * @param token            {@code admin.token}: when set, every admin path but {@code /healthz} and {@code /readyz}
+ *                         needs {@code Authorization: Bearer <token>}; null: none (only on loopback)
  */
-public record AdminConfig(String host, int port, int recentRejections) {
+public record AdminConfig(String host, int port, int recentRejections, Secret token) {
     public static final int DEFAULT_RECENT_REJECTIONS = 1000;
     public static final int MAX_RECENT_REJECTIONS = 100_000;
 
@@ -22,9 +24,14 @@ public record AdminConfig(String host, int port, int recentRejections) {
         }
     }
 
-    /** With the default {@code recent_rejections}. */
+    /** With the default {@code recent_rejections} and no token. */
     public AdminConfig(String host, int port) {
-        this(host, port, DEFAULT_RECENT_REJECTIONS);
+        this(host, port, DEFAULT_RECENT_REJECTIONS, null);
+    }
+
+    /** With no token. */
+    public AdminConfig(String host, int port, int recentRejections) {
+        this(host, port, recentRejections, null);
     }
 
     public static AdminConfig defaults() {

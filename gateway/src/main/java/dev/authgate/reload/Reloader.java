@@ -182,6 +182,9 @@ public final class Reloader implements AutoCloseable {
             LOG.warn("admin.address: changed to {}, which needs a restart; the admin listener stays on {}",
                     new HostPort(a.host(), a.port()), new HostPort(boundAdmin.host(), boundAdmin.port()));
         }
+        if (!java.util.Objects.equals(a.token(), boundAdmin.token())) {
+            LOG.warn("admin.token: changed, which needs a restart; the admin listener keeps the token it started with");
+        }
     }
 
     private Set<Path> filesOf(GatewayConfig config) {

@@ -108,9 +108,16 @@
     renderDetail();
   }
 
+  var TOKEN_KEY = 'authgate-admin-token';
+
   function get(path) {
     var qs = query.toString();
-    return fetch(path + (qs ? '?' + qs : ''), { cache: 'no-store', credentials: 'same-origin' }).then(function (r) {
+    var headers = {};
+    var token = window.sessionStorage.getItem(TOKEN_KEY);
+    if (token) headers.Authorization = 'Bearer ' + token;
+    return fetch(path + (qs ? '?' + qs : ''), { cache: 'no-store', credentials: 'omit', headers: headers })
+        .then(function (r) {
+      if (r.status === 401) $('token-form').hidden = false;
       if (!r.ok) return r.text().then(function (t) { throw new Error(path + ': ' + r.status + ' ' + t); });
       return r.json();
     });
@@ -129,5 +136,11 @@
   }
 
   $('d-close').addEventListener('click', function () { select(null); });
+  $('token-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    window.sessionStorage.setItem(TOKEN_KEY, $('token').value.trim());
+    $('token').value = '';
+    $('token-form').hidden = true;
+  });
   refresh();
 })();

@@ -7,6 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,6 +32,8 @@ class RejectionsExplorerEndToEndTest {
     private static final String TOKEN = "explorer-token-c3d9a1f07e";
     private static final String WRONG = "explorer-wrong-token-77b1e2";
     private static final String QUERY_SECRET = "explorer-query-secret-5a0c";
+    private static final String ADMIN_TOKEN = "explorer-admin-token-0b7d3e";
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
@@ -65,7 +72,7 @@ class RejectionsExplorerEndToEndTest {
     }
 
     private static void assertNoSecret(String text) {
-        for (String s : List.of(TOKEN, WRONG, QUERY_SECRET)) assertFalse(text.contains(s), "a secret leaked: " + text);
+        for (String s : List.of(TOKEN, WRONG, QUERY_SECRET, ADMIN_TOKEN)) assertFalse(text.contains(s), "a secret leaked: " + text);
     }
 
     @Test
@@ -205,5 +212,36 @@ class RejectionsExplorerEndToEndTest {
         assertEquals(200, gw.admin("/rejections.css").statusCode());
         assertEquals(404, gw.admin("/rejections.html").statusCode());
         assertEquals(200, gw.admin("/healthz").statusCode(), "the admin listener's other paths are unchanged");
+    }
+
+    @Test
+    void withATokenEveryDataPathNeedsItAndOnlyInTheAuthorizationHeader() throws Exception {
+        Files.writeString(dir.resolve("admin-token"), ADMIN_TOKEN + "\n");
+        start(", token: '${file:admin-token}'");
+        assertEquals(401, send("/api/a"));
+        for (String path : List.of("/metrics", "/rejections.json", "/rejections/groups.json", "/nowhere",
+                "/rejections.json?token=" + ADMIN_TOKEN, "/rejections.json?access_token=" + ADMIN_TOKEN)) {
+            HttpResponse<String> r = adminGet(path, null);
+            assertEquals(401, r.statusCode(), path);
+            assertEquals("Bearer realm=\"authgate-admin\"", r.headers().firstValue("www-authenticate").orElse(null));
+            assertEquals(401, adminGet(path, "Bearer " + WRONG).statusCode(), path);
+            assertEquals(401, adminGet(path, "Basic " + ADMIN_TOKEN).statusCode(), path);
+        }
+        HttpResponse<String> ok = adminGet("/rejections.json", "Bearer " + ADMIN_TOKEN);
+        assertEquals(200, ok.statusCode());
+        assertEquals(1, list(Json.object(ok.body()), "rejections").size());
+        assertFalse(ok.body().contains(ADMIN_TOKEN));
+        assertEquals(200, adminGet("/metrics", "bearer " + ADMIN_TOKEN).statusCode(), "the scheme is case-insensitive");
+        for (String open : List.of("/healthz", "/readyz", "/rejections", "/rejections.js", "/rejections.css")) {
+            assertEquals(200, adminGet(open, null).statusCode(), open + " holds no data");
+        }
+        assertTrue(gw.accessLog().lines().stream().noneMatch(l -> l.contains(ADMIN_TOKEN)));
+    }
+
+    private HttpResponse<String> adminGet(String path, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.adminPort() + path))
+                .timeout(Duration.ofSeconds(15));
+        if (authorization != null) b.header("Authorization", authorization);
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -41,4 +41,30 @@ class ConfigLoaderAdminTest {
         String unknown = h.error(config("{ recent_rejection: 5 }"));
         assertTrue(unknown.contains("recent_rejection"), unknown);
     }
+
+    @Test
+    void aNonLoopbackAdminListenerNeedsAToken() throws ConfigException {
+        LoaderHarness h = new LoaderHarness(dir);
+        String message = h.error(config("{ address: 0.0.0.0:9901 }"));
+        assertTrue(message.contains("admin.address") && message.contains("needs admin.token"), message);
+        String named = h.error(config("{ address: 'admin.internal:9901' }"));
+        assertTrue(named.contains("needs admin.token"), named);
+        h.write("admin-token", "admin-token-value-5e1d\n");
+        AdminConfig c = h.load(config("{ address: 0.0.0.0:9901, token: '${file:admin-token}' }")).admin();
+        assertEquals("admin-token-value-5e1d", c.token().reveal());
+        assertTrue(!c.toString().contains("admin-token-value-5e1d"), c.toString());
+        assertEquals(null, h.load(config("{ address: '[::1]:9901' }")).admin().token());
+        assertEquals(null, h.load(config("{ address: 'localhost:9901' }")).admin().token());
+        assertEquals(null, h.load(config("{ address: 127.0.0.2:9901 }")).admin().token());
+    }
+
+    @Test
+    void loopbackIsRecognizedWithoutResolvingNames() {
+        for (String host : new String[] {"127.0.0.1", "127.1.2.3", "localhost", "::1"}) {
+            assertTrue(AdminReader.isLoopback(host), host);
+        }
+        for (String host : new String[] {"0.0.0.0", "10.0.0.1", "127.0.0", "127.0.0.1.evil", "::", "example.org"}) {
+            assertTrue(!AdminReader.isLoopback(host), host);
+        }
+    }
 }
