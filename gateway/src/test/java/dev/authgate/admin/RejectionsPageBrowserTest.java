@@ -48,6 +48,7 @@ class RejectionsPageBrowserTest {
             Paths.get(System.getenv().getOrDefault("AUTHGATE_CHROMEDRIVER", "/usr/bin/chromedriver"));
     private static final String TOKEN = "browser-token-9e2b44c1a0";
     private static final String WRONG = "browser-wrong-token-31f7";
+    private static final String ADMIN_TOKEN = "browser-admin-token-6c0e9d";
     private static final String MARKUP = "<script>window.pwned=1</script><svg/onload=window.pwned=2>";
 
     @TempDir
@@ -121,6 +122,25 @@ class RejectionsPageBrowserTest {
         assertTrue(errors.isEmpty(), "console errors: " + errors);
         String page = browser.getPageSource();
         assertFalse(page.contains(TOKEN) || page.contains(WRONG), "a credential reached the page");
+    }
+
+    @Test
+    void withAnAdminTokenThePageAsksForItOnceAndThenShowsTheData() throws IOException {
+        requireBrowser();
+        Files.writeString(dir.resolve("admin-token"), ADMIN_TOKEN + "\n");
+        ex = ExplorerGateway.start(dir, TOKEN, ", token: '${file:admin-token}'");
+        assertEquals(401, send("/api/orders"));
+        browser = startBrowser();
+        browser.get("http://127.0.0.1:" + ex.gw.adminPort() + "/rejections");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.until(d -> d.findElement(By.id("token-form")).isDisplayed());
+        assertTrue(rows(browser).isEmpty());
+        browser.findElement(By.id("token")).sendKeys(ADMIN_TOKEN);
+        browser.findElement(By.id("token-apply")).click();
+        wait.until(d -> rows(d).size() == 1);
+        assertFalse(browser.findElement(By.id("token-form")).isDisplayed());
+        assertFalse(browser.getPageSource().contains(ADMIN_TOKEN), "the token is not echoed into the page");
+        assertFalse(browser.getCurrentUrl().contains(ADMIN_TOKEN), "nor into the URL");
     }
 
     private int send(String target, String... headers) {
