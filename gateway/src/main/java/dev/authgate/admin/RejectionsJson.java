@@ -6,6 +6,7 @@ import dev.authgate.http.Reason;
 import dev.authgate.observe.AccessLogEntry;
 import dev.authgate.observe.MetricsNames;
 import dev.authgate.observe.RecentRejections;
+import dev.authgate.observe.RejectionHeaders;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,16 +34,16 @@ final class RejectionsJson {
 
     /** {@code {"generated_at", "capacity", "matched", "rejections": [...]}}: at most {@code query.limit()} entries. */
     static void list(OutputStream out, RecentRejections ring, RejectionQuery query, Instant now) throws IOException {
-        List<AccessLogEntry> all = ring.newestFirst();
+        List<RecentRejections.Rejection> all = ring.newestFirst();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("generated_at", now.toString());
             g.writeNumberField("capacity", ring.capacity());
             int matched = 0;
             g.writeArrayFieldStart("rejections");
-            for (AccessLogEntry e : all) {
-                if (!query.matches(e)) continue;
-                if (matched++ < query.limit()) entry(g, e);
+            for (RecentRejections.Rejection r : all) {
+                if (!query.matches(r.entry())) continue;
+                if (matched++ < query.limit()) entry(g, r);
             }
             g.writeEndArray();
             g.writeNumberField("matched", matched);
@@ -62,7 +63,8 @@ final class RejectionsJson {
         Map<String, Group> groups = new LinkedHashMap<>();
         Map<String, Integer> lastHour = new TreeMap<>();
         Instant hourAgo = now.minus(Duration.ofMinutes(SPARK_MINUTES));
-        for (AccessLogEntry e : ring.newestFirst()) {
+        for (RecentRejections.Rejection r : ring.newestFirst()) {
+            AccessLogEntry e = r.entry();
             if (!query.matches(e)) continue;
             String route = e.route() == null ? MetricsNames.NO_ROUTE : e.route();
             Group g = groups.computeIfAbsent(route + '\u0000' + e.reason(), k -> new Group(route, e.reason()));
@@ -107,7 +109,8 @@ final class RejectionsJson {
         }
     }
 
-    private static void entry(JsonGenerator g, AccessLogEntry e) throws IOException {
+    private static void entry(JsonGenerator g, RecentRejections.Rejection r) throws IOException {
+        AccessLogEntry e = r.entry();
         g.writeStartObject();
         g.writeStringField("time", e.time() == null ? null : e.time().toString());
         g.writeStringField("request_id", e.requestId());
@@ -124,6 +127,18 @@ final class RejectionsJson {
         g.writeStringField("upstream", e.upstream());
         g.writeNumberField("bytes_in", e.bytesIn());
         g.writeNumberField("duration_ms", e.durationMs());
+        g.writeStringField("delivery_id", r.headers().deliveryId());
+        g.writeArrayFieldStart("credential_headers");
+        for (RejectionHeaders.CredentialHeader h : r.headers().credentials()) {
+            g.writeStartObject();
+            g.writeStringField("name", h.name());
+            g.writeStringField("scheme", h.scheme());
+            g.writeNumberField("length", h.length());
+            g.writeStringField("fingerprint", h.fingerprint());
+            g.writeBooleanField("ends_with_newline", h.endsWithNewline());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
         g.writeEndObject();
     }
 

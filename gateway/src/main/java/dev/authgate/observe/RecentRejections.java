@@ -29,7 +29,11 @@ public final class RecentRejections {
     /** Longest text field kept (path, detail, client, ...); longer ones end with {@code …}. */
     public static final int MAX_FIELD_CHARS = 512;
 
-    private record Recorded(long seq, AccessLogEntry entry) {
+    /** One rejection kept: its access-log entry and what the explorer shows of its headers. */
+    public record Rejection(AccessLogEntry entry, RejectionHeaders.Summary headers) {
+    }
+
+    private record Recorded(long seq, Rejection rejection) {
     }
 
     private final AtomicLong seq = new AtomicLong();
@@ -51,12 +55,21 @@ public final class RecentRejections {
 
     /** Keeps {@code entry} if it is a rejection ({@link #isRejection}); otherwise does nothing. */
     public void record(AccessLogEntry entry) {
+        record(entry, null);
+    }
+
+    /**
+     * Keeps {@code entry} if it is a rejection, with the summary of the request's {@code headers} (null: none read)
+     * ({@link RejectionHeaders}); otherwise does nothing.
+     */
+    public void record(AccessLogEntry entry, Iterable<Map.Entry<String, String>> headers) {
         if (!isRejection(entry)) return;
         totals.computeIfAbsent(key(entry.route(), entry.reason()), k -> new LongAdder()).increment();
         AtomicReferenceArray<Recorded> ring = slots;
         if (ring.length() == 0) return;
+        Rejection r = new Rejection(bounded(entry), RejectionHeaders.summarize(headers));
         long n = seq.getAndIncrement();
-        ring.set((int) (n % ring.length()), new Recorded(n, bounded(entry)));
+        ring.set((int) (n % ring.length()), new Recorded(n, r));
     }
 
     /** How many entries the ring keeps. */
@@ -80,11 +93,11 @@ public final class RecentRejections {
         slots = next;
     }
 
-    /** The entries kept, newest first. */
-    public List<AccessLogEntry> newestFirst() {
+    /** The rejections kept, newest first. */
+    public List<Rejection> newestFirst() {
         List<Recorded> s = snapshot();
-        List<AccessLogEntry> out = new ArrayList<>(s.size());
-        for (Recorded r : s) out.add(r.entry());
+        List<Rejection> out = new ArrayList<>(s.size());
+        for (Recorded r : s) out.add(r.rejection());
         return out;
     }
 

@@ -1,6 +1,7 @@
 package dev.authgate.observe;
 
 import java.time.Instant;
+import java.util.Map;
 import java.time.temporal.ChronoUnit;
 
 /**
@@ -18,6 +19,7 @@ public final class RequestLog {
     private final AccessLogEntry.Builder entry = AccessLogEntry.builder();
     private String route;
     private long bytesIn;
+    private Iterable<Map.Entry<String, String>> headers;
     private boolean written;
 
     /**
@@ -57,6 +59,11 @@ public final class RequestLog {
         entry.upstream(upstream, status, upstreamNanos < 0 ? -1 : upstreamNanos / 1_000_000);
     }
 
+    /** The request's headers, read only if the request is rejected ({@link RecentRejections}). */
+    public void headers(Iterable<Map.Entry<String, String>> requestHeaders) {
+        this.headers = requestHeaders;
+    }
+
     public void bytesIn(long bytes) {
         this.bytesIn = bytes;
     }
@@ -82,6 +89,6 @@ public final class RequestLog {
                 .traffic(bytesIn, answer.bytesOut(), nanos / 1_000_000)
                 .build();
         AccessLog.write(line);
-        metrics.recentRejections().record(line);
+        metrics.recentRejections().record(line, headers);
     }
 }

@@ -87,6 +87,7 @@
     [['time', e.time], ['request id', e.request_id], ['client', e.client], ['tls', e.tls],
       ['request', (e.method || '-') + ' ' + (e.path || '-')], ['route', e.route], ['scheme', e.scheme],
       ['status', e.status], ['reason', e.reason], ['meaning', e.meaning], ['detail', e.detail], ['fix', e.fix],
+      ['delivery id', e.delivery_id], ['credentials', credentials(e.credential_headers)],
       ['upstream', e.upstream], ['bytes in', e.bytes_in], ['duration', e.duration_ms + ' ms']
     ].forEach(function (f) {
       dl.appendChild(el('dt', f[0]));
@@ -95,6 +96,15 @@
       dl.appendChild(dd);
     });
     box.hidden = false;
+  }
+
+  // names, lengths and fingerprints of the credential headers sent; never their values
+  function credentials(list) {
+    if (!list || list.length === 0) return 'none sent';
+    return list.map(function (h) {
+      return h.name + ': ' + (h.scheme ? h.scheme + ' ' : '') + h.length + ' chars'
+          + (h.fingerprint ? ', ' + h.fingerprint : '') + (h.ends_with_newline ? ', ENDS WITH A NEWLINE' : '');
+    }).join('; ');
   }
 
   function select(id) {

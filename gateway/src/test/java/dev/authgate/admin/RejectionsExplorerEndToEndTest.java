@@ -102,6 +102,16 @@ class RejectionsExplorerEndToEndTest {
         assertEquals(dev.authgate.http.Reason.CREDENTIALS_MISSING.fix(), missing.get("fix"));
         assertEquals(dev.authgate.http.Reason.CREDENTIALS_MISSING.meaning(), missing.get("meaning"));
         assertTrue(((String) missing.get("client")).startsWith("127.0.0.1:"));
+        assertEquals(List.of(), missing.get("credential_headers"));
+        assertNull(missing.get("delivery_id"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> sent = (List<Map<String, Object>>) invalid.get("credential_headers");
+        assertEquals(1, sent.size());
+        assertEquals("Authorization", sent.get(0).get("name"));
+        assertEquals("Bearer", sent.get(0).get("scheme"));
+        assertEquals((long) WRONG.length(), sent.get(0).get("length"));
+        assertEquals(dev.authgate.config.Secret.fingerprint(WRONG), sent.get(0).get("fingerprint"));
+        assertEquals(false, sent.get(0).get("ends_with_newline"));
         // the request id is the one the sender got, so a sender's complaint can be found
         String logged = gw.accessLog().entries().stream().filter(e -> "/api/a".equals(e.path()))
                 .findFirst().orElseThrow().requestId();

@@ -100,6 +100,7 @@ class RejectionsPageBrowserTest {
         wait.until(d -> d.findElement(By.id("detail")).isDisplayed());
         assertEquals(Reason.CREDENTIALS_MISSING.fix(), browser.findElement(By.id("d-fix")).getText());
         assertEquals("credentials_missing", browser.findElement(By.id("d-reason")).getText());
+        assertEquals("none sent", browser.findElement(By.id("d-credentials")).getText());
         screenshot();
 
         // the reason filter narrows the list, through the URL

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +24,7 @@ class RecentRejectionsTest {
     }
 
     private static List<String> paths(RecentRejections r) {
-        return r.newestFirst().stream().map(AccessLogEntry::path).toList();
+        return r.newestFirst().stream().map(x -> x.entry().path()).toList();
     }
 
     @Test
@@ -99,5 +100,37 @@ class RecentRejectionsTest {
         for (Thread th : threads) th.join();
         assertEquals(64, r.newestFirst().size());
         assertEquals(40_000, r.total("api", "credentials_missing"));
+    }
+
+    @Test
+    void headersAreSummarizedWithoutTheirValues() {
+        RecentRejections r = new RecentRejections(4);
+        String token = "summary-token-91ab7c";
+        r.record(rejection("/h"), List.of(
+                Map.entry("Authorization", "Bearer " + token),
+                Map.entry("X-API-Key", "key-with-newline\\n"),
+                Map.entry("X-Hub-Signature-256", "sha256=" + "ab".repeat(32)),
+                Map.entry("Cookie", "session=guessable"),
+                Map.entry("Proxy-Authorization", "Basic dXNlcjpwYXNz"),
+                Map.entry("webhook-id", "msg_2Lx"),
+                Map.entry("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958"),
+                Map.entry("Content-Type", "application/json")));
+        RejectionHeaders.Summary s = r.newestFirst().get(0).headers();
+        assertEquals("72d3162e-cc78-11e3-81ab-4c9367dc0958", s.deliveryId(), "GitHub's id is preferred");
+        List<RejectionHeaders.CredentialHeader> c = s.credentials();
+        assertEquals(List.of("Authorization", "X-API-Key", "X-Hub-Signature-256", "Cookie", "Proxy-Authorization"),
+                c.stream().map(RejectionHeaders.CredentialHeader::name).toList());
+        assertEquals(new RejectionHeaders.CredentialHeader("Authorization", "Bearer", token.length(),
+                RejectionHeaders.fingerprint(token), false), c.get(0));
+        assertTrue(c.get(1).endsWithNewline());
+        assertEquals(null, c.get(1).scheme());
+        assertEquals(71, c.get(2).length());
+        assertEquals(null, c.get(3).fingerprint(), "no fingerprint of a cookie");
+        assertEquals(null, c.get(4).fingerprint(), "nor of a Basic credential");
+        assertEquals("Basic", c.get(4).scheme());
+        assertTrue(!s.toString().contains(token) && !s.toString().contains("guessable"), s.toString());
+
+        r.record(rejection("/none"), List.of(Map.entry("Host", "x")));
+        assertEquals(new RejectionHeaders.Summary(null, List.of()), r.newestFirst().get(0).headers());
     }
 }
