@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.LongAdder;
  * log's, which never holds a credential, signature or query value.
  *
  * <p>Costs nothing for an accepted request (one branch); a rejection costs one slot write, one allocation and one
- * counter increment, lock-free, from any thread. Readers take a snapshot ({@link #newestFirst()}); a slot overwritten
- * while a reader copies is seen either old or new, never torn.
+ * counter increment, lock-free, from any thread. The ring drops the oldest recorded; readers take a snapshot
+ * ({@link #newestFirst()}, by arrival time); a slot overwritten while a reader copies is seen either old or new,
+ * never torn.
  */
 public final class RecentRejections {
     public static final int DEFAULT_CAPACITY = 1000;
@@ -84,7 +85,7 @@ public final class RecentRejections {
     public synchronized void capacity(int capacity) {
         checked(capacity);
         if (capacity == slots.length()) return;
-        List<Recorded> kept = snapshot();
+        List<Recorded> kept = recorded();
         AtomicReferenceArray<Recorded> next = new AtomicReferenceArray<>(capacity);
         for (int i = 0; i < Math.min(capacity, kept.size()); i++) {
             Recorded r = kept.get(i);
@@ -95,7 +96,11 @@ public final class RecentRejections {
 
     /** The rejections kept, newest first. */
     public List<Rejection> newestFirst() {
-        List<Recorded> s = snapshot();
+        List<Recorded> s = recorded();
+        // newest first by arrival (a line is recorded when its answer is written, which for requests on different
+        // connections can be in another order); recording order breaks ties within a millisecond
+        s.sort(Comparator.comparing((Recorded r) -> r.rejection().entry().time())
+                .thenComparingLong(Recorded::seq).reversed());
         List<Rejection> out = new ArrayList<>(s.size());
         for (Recorded r : s) out.add(r.rejection());
         return out;
@@ -107,7 +112,8 @@ public final class RecentRejections {
         return a == null ? 0 : a.sum();
     }
 
-    private List<Recorded> snapshot() {
+    /** The slots' contents, most recently recorded first. */
+    private List<Recorded> recorded() {
         AtomicReferenceArray<Recorded> ring = slots;
         List<Recorded> out = new ArrayList<>(ring.length());
         for (int i = 0; i < ring.length(); i++) {

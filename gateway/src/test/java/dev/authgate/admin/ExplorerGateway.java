@@ -1,6 +1,7 @@
 package dev.authgate.admin;
 
 import dev.authgate.testing.OpsGateway;
+import dev.authgate.testing.RawHttp;
 import dev.authgate.testing.TestUpstream;
 
 import java.io.IOException;
@@ -52,11 +53,17 @@ final class ExplorerGateway implements AutoCloseable {
         }
     }
 
-    /** GET {@code target} with these header lines on a new connection; the status. */
+    /**
+     * GET {@code target} with these header lines on a new connection; the status, once the request's access-log line
+     * (and so its place in the ring) is written: the line is written when the answer is, which can be after the
+     * client read it, so without this wait two quick requests could be recorded in either order.
+     */
     int send(String target, String... headers) {
         StringBuilder req = new StringBuilder("GET " + target + " HTTP/1.1\nHost: x\n");
         for (String h : headers) req.append(h).append('\n');
-        return gw.send(crlf(req.append("Connection: close\n\n").toString())).status();
+        RawHttp.Response r = gw.send(crlf(req.append("Connection: close\n\n").toString()));
+        gw.accessLog().await(r.header("X-Request-Id"));
+        return r.status();
     }
 
     @Override
