@@ -81,6 +81,7 @@ public final class RunCommand implements Callable<Integer> {
         if ("json".equals(logFormat)) AccessLogFormat.useJson();
 
         Metrics metrics = new Metrics();
+        metrics.recentRejections().capacity(cfg.admin().recentRejections());
         ReplayStore replayStore = new InMemoryReplayStore(REPLAY_STORE_ENTRIES);
         UpstreamForwarder forwarder = new UpstreamForwarder();
         GatewayServer server;

@@ -110,7 +110,7 @@ public final class ConfigLoader {
         ConfigMap listenMap = top.require("listen").map("address", "tls");
         ListenConfig listen = listen(listenMap);
         LimitsConfig limits = LimitsReader.read(top.get("limits"));
-        AdminConfig admin = admin(top.get("admin"), listenMap, listen);
+        AdminConfig admin = new AdminReader(secrets).read(top.get("admin"), listenMap, listen);
         ErrorsConfig errors = top.get("errors") == null ? ErrorsConfig.defaults()
                 : new ErrorsConfig(top.get("errors").map("expose_reason").bool("expose_reason", true));
         Map<String, UpstreamConfig> upstreams = RouteReader.upstreams(top.get("upstreams"));
@@ -219,7 +219,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static HostPort hostPort(ConfigNode n) throws ConfigException {
+    static HostPort hostPort(ConfigNode n) throws ConfigException {
         String s = n.string();
         try {
             return HostPort.parse(s);
@@ -277,31 +277,6 @@ public final class ConfigLoader {
         }
         // only a probe: an OpenSSL context holds native memory until released
         ReferenceCountUtil.release(context);
-    }
-
-    private static AdminConfig admin(ConfigNode n, ConfigMap listenMap, ListenConfig listen) throws ConfigException {
-        AdminConfig admin = AdminConfig.defaults();
-        ConfigNode addressNode = null;
-        if (n != null) {
-            addressNode = n.map("address").get("address");
-            if (addressNode != null) {
-                HostPort hp = hostPort(addressNode);
-                admin = new AdminConfig(hp.host(), hp.port());
-            }
-        }
-        boolean samePort = admin.port() != 0 && admin.port() == listen.port();
-        if (samePort && (admin.host().equals(listen.host()) || isWildcard(admin.host()) || isWildcard(listen.host()))) {
-            if (addressNode != null) {
-                throw addressNode.error("same port as listen.address (" + new HostPort(listen.host(), listen.port()) + ")");
-            }
-            throw listenMap.get("address").error("same port as the admin listener (admin.address defaults to "
-                    + new HostPort(admin.host(), admin.port()) + ")");
-        }
-        return admin;
-    }
-
-    private static boolean isWildcard(String host) {
-        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
     }
 
     private void warnUnusedUpstreams(ConfigNode n, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes)

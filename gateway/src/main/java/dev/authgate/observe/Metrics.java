@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,7 @@ public final class Metrics {
     private final Map<String, RouteHandles> routes = new ConcurrentHashMap<>();
     private final Map<String, Supplier<Instant>> certificates = new ConcurrentHashMap<>();
     private volatile Supplier<OptionalLong> replayEntries = OptionalLong::empty;
+    private final RecentRejections recentRejections = new RecentRejections();
 
     /** Metrics on the system clock (UTC). */
     public Metrics() {
@@ -284,6 +286,20 @@ public final class Metrics {
     /** A request was refused with 429 {@code too_many_failures} ({@code authgate_auth_throttled_total}). */
     public void authThrottled() {
         authThrottled.inc();
+    }
+
+    /** The recent rejections that {@link RequestLog} records and the admin listener's {@code /rejections} shows. */
+    public RecentRejections recentRejections() {
+        return recentRejections;
+    }
+
+    /** Requests answered since start per route label ({@code authgate_requests_total} summed over status, source). */
+    public Map<String, Long> requestsByRoute() {
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (CounterSnapshot.CounterDataPointSnapshot p : requests.collect().getDataPoints()) {
+            out.merge(p.getLabels().get("route"), (long) p.getValue(), Long::sum);
+        }
+        return out;
     }
 
     /** The whole exposition in the Prometheus text format (version 0.0.4, UTF-8), as {@link #CONTENT_TYPE}. */

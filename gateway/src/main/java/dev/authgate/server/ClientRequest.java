@@ -42,6 +42,7 @@ final class ClientRequest {
         this.requestId = RequestIds.acceptOrGenerate(
                 head == null ? null : head.headers().get(Responses.REQUEST_ID_HEADER));
         this.log = new RequestLog(server.metrics(), requestId, peer.tls());
+        if (head != null) log.headers(head.headers());
     }
 
     /**

@@ -64,6 +64,7 @@ public final class OpsGateway implements AutoCloseable {
         }
         AccessLogCapture log = AccessLogCapture.attach();
         Metrics metrics = new Metrics(clock);
+        metrics.recentRejections().capacity(config.admin().recentRejections());
         UpstreamForwarder forwarder = new UpstreamForwarder();
         GatewayServer server = null;
         try {
