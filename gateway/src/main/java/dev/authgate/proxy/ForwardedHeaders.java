@@ -2,6 +2,7 @@ package dev.authgate.proxy;
 
 import dev.authgate.auth.AuthResult;
 import dev.authgate.config.UpstreamConfig;
+import dev.authgate.http.TraceContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -21,7 +22,8 @@ import java.util.List;
  * <p>Request, in this order: hop-by-hop headers and {@code Expect} removed; with {@code hide_credentials} the
  * credential headers removed; client-sent {@code X-Auth-Scheme}/{@code X-Auth-Identity} replaced by the gateway's,
  * their {@code _} look-alikes ({@code X_Auth_Identity}) and {@code Proxy} (httpoxy) removed;
- * {@code Via: 1.1 <name>} appended; {@code X-Request-Id} set; {@code X-Forwarded-For} appended;
+ * {@code Via: 1.1 <name>} appended; {@code X-Request-Id} set; {@code traceparent} (and a continued trace's
+ * {@code tracestate}) replaced by the gateway's; {@code X-Forwarded-For} appended;
  * {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} (the client's {@code Host}) overwritten; {@code Host} set to
  * the upstream's authority (nginx's {@code proxy_set_header Host $proxy_host} default: the upstream sees the name
  * it is reached by, and the original is in {@code X-Forwarded-Host}); the body framed with {@code Content-Length};
@@ -39,6 +41,8 @@ final class ForwardedHeaders {
     static final AsciiString X_AUTH_IDENTITY = AsciiString.cached("x-auth-identity");
 
     static final AsciiString PROXY = AsciiString.cached("proxy");
+    static final AsciiString TRACEPARENT = AsciiString.cached(TraceContext.TRACEPARENT);
+    static final AsciiString TRACESTATE = AsciiString.cached(TraceContext.TRACESTATE);
     /**
      * Headers the gateway sets or vouches for. CGI, WSGI and Rack upstreams map {@code X_Auth_Identity} and
      * {@code X-Auth-Identity} to the same variable ({@code HTTP_X_AUTH_IDENTITY}), so a client-sent name that matches
@@ -94,6 +98,7 @@ final class ForwardedHeaders {
 
         h.set(HttpHeaderNames.VIA, appendList(h.getAll(HttpHeaderNames.VIA), via(fr.gatewayName())));
         h.set(X_REQUEST_ID, fr.requestId());
+        trace(h, fr.trace());
         h.set(X_FORWARDED_FOR, appendList(h.getAll(X_FORWARDED_FOR), fr.clientIp()));
         h.set(X_FORWARDED_PROTO, fr.proto());
         if (clientHost != null) {
@@ -151,6 +156,19 @@ final class ForwardedHeaders {
         if (closeAfter || closeDelimited) h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         return closeDelimited;
+    }
+
+    /**
+     * W3C trace context: the client's {@code traceparent} and {@code tracestate} are always replaced; the upstream gets
+     * the request's trace with the gateway's span as parent, and {@code tracestate} only when the trace was continued
+     * and its list was valid. No trace ({@code trace.mode: ignore}): neither header goes upstream.
+     */
+    private static void trace(HttpHeaders h, TraceContext trace) {
+        h.remove(TRACEPARENT);
+        h.remove(TRACESTATE);
+        if (trace == null) return;
+        h.set(TRACEPARENT, trace.traceparent());
+        if (trace.tracestate() != null) h.set(TRACESTATE, trace.tracestate());
     }
 
     /** {@code Host} for the upstream: its host, with the port when the url names one. */

@@ -147,7 +147,7 @@ final class RequestDispatcher {
                 ex.target.originForm(), ex.takeBody(), head.headers(),
                 DefaultHttpHeadersFactory.trailersFactory().newHeaders());
         ForwardRequest forward = new ForwardRequest(request, route.upstream(), ex.requestId, ex.runtime.name(),
-                ex.peer.clientIp(), ex.peer.proto(), accepted, route.config().hideCredentials(), closeAfter);
+                ex.peer.clientIp(), ex.peer.proto(), accepted, route.config().hideCredentials(), closeAfter, ex.trace);
         long started = System.nanoTime();
         CompletionStage<ForwardOutcome> outcome;
         try {
