@@ -103,6 +103,8 @@ public final class ConfigLoader {
         log.warn("config: {}", warning);
     }
 
+    private static final String[] TLS_KEYS = {"cert", "key", "protocols", "expiry_warning", "client_ca", "client_crl"};
+
     private GatewayConfig load() throws ConfigException {
         referencedFiles.add(file);
         ConfigMap top = ConfigNode.root(shownFile, parse())
@@ -118,8 +120,9 @@ public final class ConfigLoader {
         Map<String, UpstreamConfig> upstreams = RouteReader.upstreams(top.get("upstreams"));
         List<RouteConfig> routes = new RouteReader(auth, secrets).routes(top.require("routes"), upstreams);
         warnUnusedUpstreams(top.get("upstreams"), upstreams, routes);
+        RouteReader.requireClientCa(top.require("routes"), routes, listen);
         // last: the most expensive check, after everything cheap has passed
-        if (listen.tls() != null) checkTls(listenMap.get("tls").map("cert", "key", "protocols", "expiry_warning"), listen.tls());
+        if (listen.tls() != null) checkTls(listenMap.get("tls").map(TLS_KEYS), listen.tls());
         return new GatewayConfig(name, listen, limits, admin, errors, trace, upstreams, routes, file,
                 referencedFiles);
     }
@@ -214,12 +217,14 @@ public final class ConfigLoader {
         TlsConfig tls = null;
         ConfigNode t = m.get("tls");
         if (t != null) {
-            ConfigMap tm = t.map("cert", "key", "protocols", "expiry_warning");
+            ConfigMap tm = t.map(TLS_KEYS);
             Path cert = existingFile(tm.require("cert"));
             Path key = existingFile(tm.require("key"));
+            Path clientCa = tm.get("client_ca") == null ? null : existingFile(tm.get("client_ca"));
+            Path clientCrl = tm.get("client_crl") == null ? null : existingFile(tm.get("client_crl"));
             try {
                 tls = new TlsConfig(cert, key, protocols(tm.get("protocols")),
-                        expiryWarning(tm.get("expiry_warning")));
+                        expiryWarning(tm.get("expiry_warning")), clientCa, clientCrl);
             } catch (IllegalArgumentException e) {
                 throw tm.wrap(e);
             }

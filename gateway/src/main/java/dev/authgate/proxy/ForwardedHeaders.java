@@ -21,6 +21,8 @@ import java.util.List;
  *
  * <p>Request, in this order: hop-by-hop headers and {@code Expect} removed; with {@code hide_credentials} the
  * credential headers removed; client-sent {@code X-Auth-Scheme}/{@code X-Auth-Identity} replaced by the gateway's,
+ * client-sent {@code Client-Cert}, {@code Client-Cert-Chain} and {@code X-Forwarded-Client-Cert} removed on every
+ * route (the scheme's own {@code upstreamHeaders}, e.g. {@code mtls}'s, are set instead),
  * their {@code _} look-alikes ({@code X_Auth_Identity}) and {@code Proxy} (httpoxy) removed;
  * {@code Via: 1.1 <name>} appended; {@code X-Request-Id} set; {@code traceparent} (and a continued trace's
  * {@code tracestate}) replaced by the gateway's; {@code X-Forwarded-For} appended;
@@ -41,6 +43,10 @@ final class ForwardedHeaders {
     static final AsciiString X_AUTH_IDENTITY = AsciiString.cached("x-auth-identity");
 
     static final AsciiString PROXY = AsciiString.cached("proxy");
+    /** RFC 9440 and Envoy's client-certificate headers: only the gateway may send them ({@code mtls}). */
+    static final AsciiString CLIENT_CERT = AsciiString.cached("client-cert");
+    static final AsciiString CLIENT_CERT_CHAIN = AsciiString.cached("client-cert-chain");
+    static final AsciiString X_FORWARDED_CLIENT_CERT = AsciiString.cached("x-forwarded-client-cert");
     static final AsciiString TRACEPARENT = AsciiString.cached(TraceContext.TRACEPARENT);
     static final AsciiString TRACESTATE = AsciiString.cached(TraceContext.TRACESTATE);
     /**
@@ -50,7 +56,7 @@ final class ForwardedHeaders {
      */
     private static final List<AsciiString> GUARDED = List.of(X_AUTH_SCHEME, X_AUTH_IDENTITY, X_REQUEST_ID,
             X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, HttpHeaderNames.PROXY_AUTHORIZATION,
-            HttpHeaderNames.KEEP_ALIVE);
+            HttpHeaderNames.KEEP_ALIVE, CLIENT_CERT, CLIENT_CERT_CHAIN, X_FORWARDED_CLIENT_CERT);
 
     private ForwardedHeaders() {
     }
@@ -90,11 +96,15 @@ final class ForwardedHeaders {
         // Never trust these from the client: only the gateway vouches for who authenticated.
         h.remove(X_AUTH_SCHEME);
         h.remove(X_AUTH_IDENTITY);
+        h.remove(CLIENT_CERT);
+        h.remove(CLIENT_CERT_CHAIN);
+        h.remove(X_FORWARDED_CLIENT_CERT);
         removeLookAlikes(h);
         // httpoxy: a CGI upstream would take "Proxy:" for its HTTP_PROXY setting.
         h.remove(PROXY);
         h.set(X_AUTH_SCHEME, auth == null ? "none" : auth.scheme());
         if (auth != null && auth.identity() != null) h.set(X_AUTH_IDENTITY, auth.identity());
+        if (auth != null) auth.upstreamHeaders().forEach(h::set);
 
         h.set(HttpHeaderNames.VIA, appendList(h.getAll(HttpHeaderNames.VIA), via(fr.gatewayName())));
         h.set(X_REQUEST_ID, fr.requestId());

@@ -344,7 +344,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private ClientPeer peer() {
-        if (peer == null) peer = ClientPeer.of(ctx);
+        if (peer == null) peer = ClientPeer.of(ctx, server);
         return peer;
     }
 }

@@ -56,7 +56,7 @@ final class RequestDispatcher {
         ex.authenticatingWith(scheme);
         if (throttled(ex, scheme)) return;
         AuthRequest request = new AuthRequest(head.method().name(), ex.target.rawPath(), ex.target.rawQuery(),
-                head.headers(), ex.body(), ex.clientIp());
+                head.headers(), ex.body(), ex.clientIp(), ex.peer.clientCertificate());
         AuthStage.authenticate(route, request)
                 .whenComplete((result, error) -> onLoop(ex, () -> authenticated(ex, result, error)));
     }
