@@ -93,6 +93,16 @@ public final class ClientCertVerifier {
         return cas;
     }
 
+    /** The soonest {@code notAfter} of the client CAs. */
+    public Instant caNotAfter() {
+        Instant soonest = null;
+        for (X509Certificate ca : cas) {
+            Instant end = ca.getNotAfter().toInstant();
+            if (soonest == null || end.isBefore(soonest)) soonest = end;
+        }
+        return soonest;
+    }
+
     /** The soonest {@code nextUpdate} of the CRLs, or null (no CRL, or none says). */
     public Instant crlNextUpdate() {
         Instant soonest = null;

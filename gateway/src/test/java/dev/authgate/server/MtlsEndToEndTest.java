@@ -10,6 +10,7 @@ import dev.authgate.config.AuthConfig;
 import dev.authgate.config.GatewayConfig;
 import dev.authgate.config.Secret;
 import dev.authgate.observe.AccessLogEntry;
+import dev.authgate.observe.MetricsExposition;
 import dev.authgate.testing.ClientPki;
 import dev.authgate.testing.GatewayFixture;
 import dev.authgate.testing.RawHttp;
@@ -328,6 +329,22 @@ class MtlsEndToEndTest {
         assertFalse(log.contains(TOKEN));
         String der = Base64.getEncoder().encodeToString(partner.cert().getEncoded());
         assertFalse(log.contains(der.substring(0, 40)), "no certificate encoding in logs");
+    }
+
+    @Test
+    void countsVerdictsAndReportsTheCaAndCrlExpiry() {
+        get(partner, "/open/x");
+        backend.takeRequest();
+        get(untrusted, "/open/x");
+        backend.takeRequest();
+        MetricsExposition m = MetricsExposition.parse(gw.server().metrics().scrape());
+        assertTrue(m.value("authgate_client_certificate_verifications_total", "result", "trusted") >= 1);
+        assertTrue(m.value("authgate_client_certificate_verifications_total", "result", "untrusted") >= 1);
+        long now = Instant.now().getEpochSecond();
+        assertEquals(clients.certificate().getNotAfter().toInstant().getEpochSecond() - now,
+                m.value("authgate_certificate_expiry_seconds", "listener", "client_ca"), 120);
+        assertEquals(Duration.ofDays(7).toSeconds(),
+                m.value("authgate_certificate_expiry_seconds", "listener", "client_crl"), 600);
     }
 
     @Test
