@@ -14,38 +14,19 @@ import java.util.concurrent.CompletionStage;
  * so a later (possibly slow, e.g. Basic) scheme runs only when the earlier ones rejected; a member that fails
  * technically fails the whole stage.
  */
-public final class AnyAuthenticator implements Authenticator {
+public final class AnyAuthenticator extends Combinator {
     static final String SCHEME = "any";
 
-    private final List<Authenticator> members;
-    private final List<String> challenges;
-
     public AnyAuthenticator(List<Authenticator> members) {
+        super(members);
         if (members.isEmpty()) {
             throw new IllegalArgumentException("any: at least one scheme is required");
         }
-        this.members = List.copyOf(members);
-        List<String> all = new ArrayList<>();
-        for (Authenticator m : this.members) {
-            all.addAll(m.challenges());
-        }
-        this.challenges = List.copyOf(all);
     }
 
     @Override
     public String scheme() {
         return SCHEME;
-    }
-
-    /** The first member's challenge; {@link #challenges()} has all of them. */
-    @Override
-    public String challenge() {
-        return challenges.isEmpty() ? null : challenges.get(0);
-    }
-
-    @Override
-    public List<String> challenges() {
-        return challenges;
     }
 
     @Override

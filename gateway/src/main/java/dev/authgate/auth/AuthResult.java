@@ -2,7 +2,10 @@ package dev.authgate.auth;
 
 import dev.authgate.http.Reason;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The verdict of an {@link Authenticator}: accepted with who, or rejected with why. */
 public sealed interface AuthResult {
@@ -13,11 +16,21 @@ public sealed interface AuthResult {
      * @param detail            for the log only, never a secret: e.g. "secret #2 of 2 matched"
      * @param credentialHeaders header names that carried the credential (removed upstream with hide_credentials)
      * @param replayKey         for schemes with replay protection: the key to claim before forwarding; else null
+     * @param upstreamHeaders   headers the gateway vouches for and sends upstream, in order (e.g. {@code mtls}'s
+     *                          {@code Client-Cert}); client-sent copies are removed by the forwarder
      */
     record Accepted(String scheme, String identity, String detail, List<String> credentialHeaders,
-                    ReplayKey replayKey) implements AuthResult {
+                    ReplayKey replayKey, Map<String, String> upstreamHeaders) implements AuthResult {
         public Accepted {
             credentialHeaders = credentialHeaders == null ? List.of() : List.copyOf(credentialHeaders);
+            upstreamHeaders = upstreamHeaders == null || upstreamHeaders.isEmpty() ? Map.of()
+                    : Collections.unmodifiableMap(new LinkedHashMap<>(upstreamHeaders));
+        }
+
+        /** Accepted with no headers for the upstream. */
+        public Accepted(String scheme, String identity, String detail, List<String> credentialHeaders,
+                        ReplayKey replayKey) {
+            this(scheme, identity, detail, credentialHeaders, replayKey, null);
         }
 
         public static Accepted of(String scheme, String identity, String detail, String... credentialHeaders) {

@@ -1,5 +1,6 @@
 package dev.authgate.config;
 
+import dev.authgate.http.TraceContext;
 import dev.authgate.tls.SslContexts;
 import dev.authgate.tls.TlsConfig;
 import io.netty.util.ReferenceCountUtil;
@@ -102,10 +103,12 @@ public final class ConfigLoader {
         log.warn("config: {}", warning);
     }
 
+    private static final String[] TLS_KEYS = {"cert", "key", "protocols", "expiry_warning", "client_ca", "client_crl"};
+
     private GatewayConfig load() throws ConfigException {
         referencedFiles.add(file);
         ConfigMap top = ConfigNode.root(shownFile, parse())
-                .map("gateway", "listen", "limits", "admin", "errors", "upstreams", "routes");
+                .map("gateway", "listen", "limits", "admin", "errors", "trace", "upstreams", "routes");
         String name = gatewayName(top.get("gateway"));
         ConfigMap listenMap = top.require("listen").map("address", "tls");
         ListenConfig listen = listen(listenMap);
@@ -113,12 +116,27 @@ public final class ConfigLoader {
         AdminConfig admin = new AdminReader(secrets).read(top.get("admin"), listenMap, listen);
         ErrorsConfig errors = top.get("errors") == null ? ErrorsConfig.defaults()
                 : new ErrorsConfig(top.get("errors").map("expose_reason").bool("expose_reason", true));
+        TraceContext.Mode trace = traceMode(top.get("trace"));
         Map<String, UpstreamConfig> upstreams = RouteReader.upstreams(top.get("upstreams"));
         List<RouteConfig> routes = new RouteReader(auth, secrets).routes(top.require("routes"), upstreams);
         warnUnusedUpstreams(top.get("upstreams"), upstreams, routes);
+        RouteReader.requireClientCa(top.require("routes"), routes, listen);
         // last: the most expensive check, after everything cheap has passed
-        if (listen.tls() != null) checkTls(listenMap.get("tls").map("cert", "key", "protocols", "expiry_warning"), listen.tls());
-        return new GatewayConfig(name, listen, limits, admin, errors, upstreams, routes, file, referencedFiles);
+        if (listen.tls() != null) checkTls(listenMap.get("tls").map(TLS_KEYS), listen.tls());
+        return new GatewayConfig(name, listen, limits, admin, errors, trace, upstreams, routes, file,
+                referencedFiles);
+    }
+
+    /** {@code trace: { mode: propagate | restart | ignore }}; absent: propagate. */
+    private static TraceContext.Mode traceMode(ConfigNode trace) throws ConfigException {
+        if (trace == null) return TraceContext.Mode.PROPAGATE;
+        ConfigNode mode = trace.map("mode").get("mode");
+        if (mode == null) return TraceContext.Mode.PROPAGATE;
+        String m = mode.string();
+        for (TraceContext.Mode candidate : TraceContext.Mode.values()) {
+            if (candidate.key().equals(m)) return candidate;
+        }
+        throw mode.error("'" + Sizes.echo(m) + "' (expected: propagate, restart or ignore)");
     }
 
     private Node parse() throws ConfigException {
@@ -199,12 +217,14 @@ public final class ConfigLoader {
         TlsConfig tls = null;
         ConfigNode t = m.get("tls");
         if (t != null) {
-            ConfigMap tm = t.map("cert", "key", "protocols", "expiry_warning");
+            ConfigMap tm = t.map(TLS_KEYS);
             Path cert = existingFile(tm.require("cert"));
             Path key = existingFile(tm.require("key"));
+            Path clientCa = tm.get("client_ca") == null ? null : existingFile(tm.get("client_ca"));
+            Path clientCrl = tm.get("client_crl") == null ? null : existingFile(tm.get("client_crl"));
             try {
                 tls = new TlsConfig(cert, key, protocols(tm.get("protocols")),
-                        expiryWarning(tm.get("expiry_warning")));
+                        expiryWarning(tm.get("expiry_warning")), clientCa, clientCrl);
             } catch (IllegalArgumentException e) {
                 throw tm.wrap(e);
             }

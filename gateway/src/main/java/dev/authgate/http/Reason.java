@@ -32,6 +32,19 @@ public enum Reason {
             "Send the timestamp as unix seconds (digits only)."),
     TIMESTAMP_OUT_OF_WINDOW(401, "the timestamp is outside the tolerance",
             "Sync the sender's clock (NTP), send seconds not milliseconds, and do not replay old deliveries."),
+    CLIENT_CERTIFICATE_MISSING(401, "the route needs a client certificate and none was sent",
+            "Configure the client to present its certificate and key (curl --cert/--key); the server must have "
+                    + "listen.tls.client_ca set."),
+    CLIENT_CERTIFICATE_UNTRUSTED(401, "the client certificate chain does not verify against listen.tls.client_ca",
+            "Issue the client certificate from a CA in listen.tls.client_ca, send its intermediates too, and make it "
+                    + "a client certificate (extended key usage clientAuth)."),
+    CLIENT_CERTIFICATE_EXPIRED(401, "the client certificate is outside its validity period",
+            "Renew the client certificate (detail says which end and by how much), or fix the clock that is off."),
+    CLIENT_CERTIFICATE_REVOKED(401, "the client certificate is listed in listen.tls.client_crl",
+            "The certificate was revoked: issue the client a new one."),
+    CLIENT_CERTIFICATE_NOT_ALLOWED(403, "verified, but not in the route's allow-list",
+            "Add the certificate's subject, SAN or SHA-256 fingerprint (the detail names them) to the route's mtls "
+                    + "allow-list, or use the certificate meant for this route."),
     REPLAYED(401, "this delivery was already accepted",
             "Each delivery id or signature is accepted once; send a new delivery instead of replaying the old one."),
     BAD_REQUEST(400, "malformed or ambiguous HTTP",

@@ -64,6 +64,7 @@ public final class Metrics {
     private final Gauge lastReloadSuccess;
     private final Counter authThrottled;
     private final Counter replayOperations;
+    private final Counter clientCertificates;
 
     private final Map<String, RouteHandles> routes = new ConcurrentHashMap<>();
     private final Map<String, Supplier<Instant>> certificates = new ConcurrentHashMap<>();
@@ -161,6 +162,13 @@ public final class Metrics {
                 .labelNames("op", "result")
                 .withoutExemplars()
                 .register(registry);
+        clientCertificates = Counter.builder()
+                .name(MetricsNames.CLIENT_CERTIFICATE_VERIFICATIONS)
+                .help("Client certificates judged against listen.tls.client_ca, once per connection, by result "
+                        + "(trusted, missing, untrusted, expired, revoked)")
+                .labelNames("result")
+                .withoutExemplars()
+                .register(registry);
     }
 
     private Histogram durationHistogram(String name, String help) {
@@ -223,6 +231,11 @@ public final class Metrics {
      */
     public void tlsHandshakeFailed(String cause) {
         tlsHandshakeFailures.labelValues(cause).inc();
+    }
+
+    /** A connection's client certificate was judged ({@code authgate_client_certificate_verifications_total}). */
+    public void clientCertificateVerified(String result) {
+        clientCertificates.labelValues(result).inc();
     }
 
     /** A client connection was accepted ({@code authgate_connections_open} + 1). */

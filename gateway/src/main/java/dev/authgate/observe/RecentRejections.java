@@ -144,7 +144,7 @@ public final class RecentRejections {
         return new AccessLogEntry(e.time(), cut(e.requestId()), cut(e.client()), e.tls(), cut(e.method()),
                 cut(e.path()), cut(e.route()), e.scheme(), cut(e.identity()), e.status(), e.source(), e.reason(),
                 cut(e.detail()), cut(e.upstream()), e.upstreamStatus(), e.bytesIn(), e.bytesOut(), e.durationMs(),
-                e.upstreamMs());
+                e.upstreamMs(), e.traceId());
     }
 
     private static boolean fits(String s) {

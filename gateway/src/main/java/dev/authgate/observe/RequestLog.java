@@ -16,6 +16,7 @@ public final class RequestLog {
     private final long startNanos = System.nanoTime();
     private final String requestId;
     private final String tls;
+    private final String traceId;
     private final AccessLogEntry.Builder entry = AccessLogEntry.builder();
     private String route;
     private long bytesIn;
@@ -38,9 +39,18 @@ public final class RequestLog {
 
     /** @param tls the negotiated TLS protocol, or null on plain HTTP */
     public RequestLog(Metrics metrics, String requestId, String tls) {
+        this(metrics, requestId, tls, null);
+    }
+
+    /**
+     * @param tls     the negotiated TLS protocol, or null on plain HTTP
+     * @param traceId the request's W3C trace id, or null when trace context is ignored
+     */
+    public RequestLog(Metrics metrics, String requestId, String tls, String traceId) {
         this.metrics = metrics;
         this.requestId = requestId;
         this.tls = tls;
+        this.traceId = traceId;
     }
 
     /** The route that matched (null: none). */
@@ -87,6 +97,7 @@ public final class RequestLog {
         AccessLogEntry line = entry.request(time, requestId, client, tls).target(method, path)
                 .answer(answer.status(), answer.source(), answer.reason(), answer.detail())
                 .traffic(bytesIn, answer.bytesOut(), nanos / 1_000_000)
+                .trace(traceId)
                 .build();
         AccessLog.write(line);
         metrics.recentRejections().record(line, headers);

@@ -168,6 +168,9 @@ public final class Reloader implements AutoCloseable {
         if (tls == null || config.listen().tls() == null) return null;
         String warning = CertificateExpiry.warning(tls, config.listen().tls().expiryWarning(), now);
         if (warning != null) LOG.warn("listen.tls.cert: {}", warning);
+        for (String client : CertificateExpiry.clientWarnings(tls, config.listen().tls().expiryWarning(), now)) {
+            LOG.warn("listen.tls.{}", client);
+        }
         return warning;
     }
 

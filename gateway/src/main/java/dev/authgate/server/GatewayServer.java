@@ -60,6 +60,10 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     /** The default drain timeout of {@link #stop()}. */
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+    /** The {@code listener} label of the client CAs' soonest {@code notAfter} in {@code authgate_certificate_expiry_seconds}. */
+    static final String CLIENT_CA = "client_ca";
+    /** The {@code listener} label of the client CRL's soonest {@code nextUpdate}. */
+    static final String CLIENT_CRL = "client_crl";
     /** The {@code listener} label of the gateway listener's {@code authgate_certificate_expiry_seconds}. */
     public static final String LISTENER = "listen";
     private static final long TLS_RELEASE_DELAY_SECONDS = 10;
@@ -116,6 +120,15 @@ public final class GatewayServer implements AutoCloseable {
         metrics.certificateExpiry(LISTENER, () -> {
             ServerTls current = context.tls();
             return current == null ? null : current.notAfter();
+        });
+        // listen.tls.client_ca and client_crl: the soonest CA notAfter and CRL nextUpdate, following reloads
+        metrics.certificateExpiry(CLIENT_CA, () -> {
+            ServerTls current = context.tls();
+            return current == null || current.clients() == null ? null : current.clients().caNotAfter();
+        });
+        metrics.certificateExpiry(CLIENT_CRL, () -> {
+            ServerTls current = context.tls();
+            return current == null || current.clients() == null ? null : current.clients().crlNextUpdate();
         });
     }
 

@@ -200,7 +200,8 @@ class AuthReasonsOverTlsEndToEndTest {
         rejections().forEach(a -> covered.add((Reason) a.get()[0]));
         Set<Reason> auth = EnumSet.noneOf(Reason.class);
         for (Reason r : Reason.values()) {
-            if (r.status() == 401) auth.add(r);
+            // the client_certificate_* reasons need client certificates: MtlsEndToEndTest covers each, on both providers
+            if (r.status() == 401 && !r.code().startsWith("client_certificate_")) auth.add(r);
         }
         assertEquals(auth, covered);
     }
