@@ -49,6 +49,14 @@ public final class AnyAuthenticator implements Authenticator {
     }
 
     @Override
+    public boolean ready() {
+        for (Authenticator m : members) {
+            if (!m.ready()) return false;
+        }
+        return true;
+    }
+
+    @Override
     public CompletionStage<AuthResult> authenticate(AuthRequest request) {
         return tryFrom(0, request, new ArrayList<>());
     }

@@ -1,5 +1,7 @@
 package dev.authgate.auth;
 
+import dev.authgate.observe.Metrics;
+
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -8,11 +10,18 @@ import java.util.concurrent.Executor;
  * What authenticators share at run time, passed in (never global) so tests can inject a clock.
  *
  * @param hashing bounded executor for slow hashing (bcrypt); never a Netty event loop
- * @param clock   the clock for timestamps and caches
+ * @param clock    the clock for timestamps and caches
+ * @param services helpers shared across routes and reloads (the JWKS fetcher), closed with the server
  */
-public record AuthSupport(Executor hashing, Clock clock) {
+public record AuthSupport(Executor hashing, Clock clock, AuthServices services) {
     public AuthSupport {
         Objects.requireNonNull(hashing, "hashing");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(services, "services");
+    }
+
+    /** With services of their own, reporting into a fresh {@link Metrics} (tests, {@code explain}). */
+    public AuthSupport(Executor hashing, Clock clock) {
+        this(hashing, clock, new AuthServices(new Metrics()));
     }
 }

@@ -63,6 +63,7 @@ public final class Metrics {
     private final Gauge lastReloadSuccess;
     private final Counter authThrottled;
     private final Counter replayOperations;
+    private final KeyMetrics keys;
 
     private final Map<String, RouteHandles> routes = new ConcurrentHashMap<>();
     private final Map<String, Supplier<Instant>> certificates = new ConcurrentHashMap<>();
@@ -159,6 +160,12 @@ public final class Metrics {
                 .labelNames("op", "result")
                 .withoutExemplars()
                 .register(registry);
+        keys = new KeyMetrics(registry, clock);
+    }
+
+    /** JWKS and credential-expiry metrics. */
+    public KeyMetrics keys() {
+        return keys;
     }
 
     private Histogram durationHistogram(String name, String help) {

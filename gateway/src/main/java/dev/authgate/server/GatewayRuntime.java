@@ -138,6 +138,14 @@ public final class GatewayRuntime {
         return clientIps;
     }
 
+    /** Whether every route's authenticator can decide (its keys loaded at least once). */
+    public boolean ready() {
+        for (Route r : router.routes()) {
+            if (!r.authenticator().ready()) return false;
+        }
+        return true;
+    }
+
     /** The failed-auth throttle ({@code limits.auth_failures}), or null when it is off. */
     public AuthFailureThrottle throttle() {
         return throttle;

@@ -1,5 +1,6 @@
 package dev.authgate.server;
 
+import dev.authgate.auth.AuthServices;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.HashingExecutors;
 import dev.authgate.config.GatewayConfig;
@@ -101,7 +102,7 @@ public final class GatewayServer implements AutoCloseable {
         Objects.requireNonNull(forwarder, "forwarder");
         Objects.requireNonNull(replayStore, "replayStore");
         this.hashing = HashingExecutors.bcrypt();
-        this.authSupport = new AuthSupport(hashing, clock);
+        this.authSupport = new AuthSupport(hashing, clock, new AuthServices(metrics));
         GatewayRuntime runtime;
         ServerTls tls;
         try {
@@ -109,6 +110,7 @@ public final class GatewayServer implements AutoCloseable {
             tls = config.listen().tls() == null ? null : SslContexts.load(config.listen().tls());
         } catch (RuntimeException e) {
             hashing.shutdownNow();
+            authSupport.services().close();
             throw e;
         }
         this.context = new ServerContext(new AtomicReference<>(runtime), forwarder,
@@ -141,6 +143,7 @@ public final class GatewayServer implements AutoCloseable {
         if (!bound.isSuccess()) {
             shutdownGroups();
             hashing.shutdownNow();
+            authSupport.services().close();
             stopped = true;
             Throwable cause = bound.cause();
             throw new IllegalStateException("listen.address: cannot bind " + host + ":" + port + ": "
@@ -208,6 +211,14 @@ public final class GatewayServer implements AutoCloseable {
     public boolean isAccepting() {
         Channel l = listener;
         return l != null && l.isActive() && !context.draining();
+    }
+
+    /**
+     * Whether {@code /readyz} says ready: {@link #isAccepting()}, and every route's authenticator can decide (each
+     * {@code jwt} issuer's JWKS loaded at least once).
+     */
+    public boolean isReady() {
+        return isAccepting() && context.runtime().ready();
     }
 
     /** Whether {@link #stop} has begun. */
@@ -294,6 +305,7 @@ public final class GatewayServer implements AutoCloseable {
         awaitTeardown(ioGroup);
         shutdownGroups();
         hashing.shutdown();
+        authSupport.services().close();
         ServerTls tls = context.tlsRef().getAndSet(null);
         if (tls != null) tls.release();
     }

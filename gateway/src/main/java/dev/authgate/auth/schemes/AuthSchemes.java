@@ -9,6 +9,7 @@ import dev.authgate.auth.apikey.ApiKeyAuthScheme;
 import dev.authgate.auth.basic.BasicAuthScheme;
 import dev.authgate.auth.bearer.BearerAuthScheme;
 import dev.authgate.auth.hmac.HmacAuthScheme;
+import dev.authgate.auth.jwt.JwtAuthScheme;
 import dev.authgate.auth.none.NoneAuthScheme;
 import dev.authgate.config.AuthConfig;
 import dev.authgate.config.AuthReader;
@@ -35,7 +36,7 @@ import java.util.stream.Collectors;
  * <pre>
  *   cli, server, reload              use the registry and everything below
  *   auth.schemes                     this registry: the one import of every scheme package
- *   auth.none, auth.bearer, auth.apikey, auth.basic, auth.hmac
+ *   auth.none, auth.bearer, auth.apikey, auth.basic, auth.hmac, auth.jwt
  *                                    one scheme each: config record, reader, authenticator, challenges,
  *                                    reasons, explain hints (an {@link AuthScheme}); never import each other
  *   auth                             shared types: Authenticator, AuthResult, AuthRequest, AuthScheme,
@@ -55,7 +56,8 @@ public final class AuthSchemes implements AuthReader {
             BearerAuthScheme.INSTANCE,
             ApiKeyAuthScheme.INSTANCE,
             BasicAuthScheme.INSTANCE,
-            HmacAuthScheme.INSTANCE));
+            HmacAuthScheme.INSTANCE,
+            JwtAuthScheme.INSTANCE));
 
     private final Map<String, AuthScheme<?>> byName = new LinkedHashMap<>();
     private final Map<Class<?>, AuthScheme<?>> byType = new LinkedHashMap<>();
