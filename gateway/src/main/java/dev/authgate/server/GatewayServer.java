@@ -115,6 +115,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         this.context = new ServerContext(new AtomicReference<>(runtime), forwarder,
                 new ReplayGuard(replayStore, metrics), new AtomicReference<>(tls), new AtomicBoolean(), metrics);
+        credentialsLoaded(runtime);
         metrics.certificateExpiry(LISTENER, () -> {
             ServerTls current = context.tls();
             return current == null ? null : current.notAfter();
@@ -253,8 +254,15 @@ public final class GatewayServer implements AutoCloseable {
         }
         ServerTls old = context.tlsRef().getAndSet(tls);
         context.runtimeRef().set(runtime);
+        credentialsLoaded(runtime);
         if (old != null) releaseLater(old);
         return runtime;
+    }
+
+    /** Reports the runtime's expiring credentials ({@code authgate_credential_expiry_seconds}) and warns. */
+    private void credentialsLoaded(GatewayRuntime runtime) {
+        context.metrics().keys().credentialExpiry(runtime::credentialExpiries);
+        for (String w : runtime.expiryWarnings()) LOG.warn("{}", w);
     }
 
     /**

@@ -181,7 +181,7 @@ class ConfigLoaderAuthTest {
 
     @Test
     void refusesAnUnknownScheme() {
-        assertEquals(h.at(11) + "routes[0].auth.oauth: unknown key (known: bearer, api_key, basic, hmac, any)",
+        assertEquals(h.at(11) + "routes[0].auth.oauth: unknown key (known: bearer, api_key, basic, hmac, jwt, any)",
                 h.error(route("""
                         auth:
                           oauth: {}
@@ -190,7 +190,7 @@ class ConfigLoaderAuthTest {
 
     @Test
     void refusesASchemeNameAsAScalar() {
-        assertEquals(h.at(10) + "routes[0].auth: expected none or one of bearer, api_key, basic, hmac, any,"
+        assertEquals(h.at(10) + "routes[0].auth: expected none or one of bearer, api_key, basic, hmac, jwt, any,"
                 + " got 'bearer'", h.error(route("""
                 auth: bearer
                 """)));

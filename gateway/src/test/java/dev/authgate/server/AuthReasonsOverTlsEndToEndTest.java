@@ -53,6 +53,7 @@ class AuthReasonsOverTlsEndToEndTest {
     static final String PASSWORD = "pw-e2e-alice-93c1f0";
     static final String GITHUB_SECRET = "gh-secret-e2e-5a7e22";
     static final String SLACK_SECRET = "slack-secret-e2e-0d4b8f";
+    static final String OLD_TOKEN = "tok-old-e2e-77f1c2d9";
     static final String JWT_SECRET = "jwt-hs256-secret-e2e-4c1d9a7b33e0f812aa";
     static final String BODY = "{\"ref\":\"refs/heads/main\"}";
     /** A Slack timestamp far outside the 5m tolerance (November 2023). */
@@ -70,7 +71,7 @@ class AuthReasonsOverTlsEndToEndTest {
         sockets = certs.clientSslContext().getSocketFactory();
         Files.createDirectories(dir.resolve("secrets"));
         for (String[] s : new String[][] {{"token", TOKEN}, {"key", API_KEY}, {"github", GITHUB_SECRET},
-                {"slack", SLACK_SECRET}, {"jwt", JWT_SECRET}}) {
+                {"slack", SLACK_SECRET}, {"jwt", JWT_SECRET}, {"old", OLD_TOKEN}}) {
             Files.writeString(dir.resolve("secrets/" + s[0]), s[1] + "\n");
         }
         Files.writeString(dir.resolve("secrets/jwt-es256.pem"), "kid: e2e-k1\n"
@@ -87,7 +88,8 @@ class AuthReasonsOverTlsEndToEndTest {
                   - name: api
                     match: { path_prefix: /api/ }
                     upstream: app
-                    auth: { bearer: { tokens: [ { id: ci-bot, value: "${file:secrets/token}" } ] } }
+                    auth: { bearer: { tokens: [ { id: ci-bot, value: "${file:secrets/token}" },
+                                                { id: old-bot, value: "${file:secrets/old}", expires: 2020-01-01T00:00:00Z } ] } }
                   - name: reports
                     match: { path: /reports }
                     upstream: app
@@ -187,6 +189,7 @@ class AuthReasonsOverTlsEndToEndTest {
                 Arguments.of(Reason.CREDENTIALS_WHITESPACE, get("/api/orders", "Authorization: Bearer  " + TOKEN)),
                 Arguments.of(Reason.CREDENTIALS_IN_WRONG_HEADER, get("/reports", "Authorization: Bearer " + API_KEY)),
                 Arguments.of(Reason.CREDENTIALS_INVALID, get("/api/orders", "Authorization: Bearer not-a-known-token")),
+                Arguments.of(Reason.CREDENTIALS_EXPIRED, get("/api/orders", "Authorization: Bearer " + OLD_TOKEN)),
                 Arguments.of(Reason.CREDENTIALS_INVALID, get("/admin/users", "Authorization: " + basic("alice:wrong"))),
                 Arguments.of(Reason.SIGNATURE_MISSING, post("/hooks/github", BODY)),
                 Arguments.of(Reason.SIGNATURE_MALFORMED, post("/hooks/github", BODY,
@@ -281,6 +284,7 @@ class AuthReasonsOverTlsEndToEndTest {
             requests.add(get("/api/orders", "Authorization: " + TOKEN));
             requests.add(get("/api/orders", "Authorization: Bearer  " + TOKEN));
             requests.add(get("/api/orders", "Authorization: Bearer " + TOKEN + "x"));
+            requests.add(get("/api/orders", "Authorization: Bearer " + OLD_TOKEN));
             requests.add(get("/api/orders", "Authorization: " + basic("alice:" + PASSWORD)));
             requests.add(get("/reports", "X-API-Key: " + API_KEY));
             requests.add(get("/reports", "Authorization: Bearer " + API_KEY));
@@ -322,7 +326,7 @@ class AuthReasonsOverTlsEndToEndTest {
             for (String id : requestIds) gw.accessLog().await(id);
             while (backend.pendingRequests() > 0) backend.takeRequest();
 
-            secrets = List.of(TOKEN, API_KEY, PASSWORD, GITHUB_SECRET, SLACK_SECRET,
+            secrets = List.of(TOKEN, OLD_TOKEN, API_KEY, PASSWORD, GITHUB_SECRET, SLACK_SECRET,
                     Base64.getEncoder().encodeToString(("alice:" + PASSWORD).getBytes(StandardCharsets.UTF_8)),
                     Base64.getEncoder().encodeToString(("alice:" + PASSWORD + "-wrong").getBytes(StandardCharsets.UTF_8)),
                     Base64.getEncoder().encodeToString(("mallory:" + PASSWORD).getBytes(StandardCharsets.UTF_8)),

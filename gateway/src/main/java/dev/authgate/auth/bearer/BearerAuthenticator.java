@@ -12,6 +12,7 @@ import dev.authgate.auth.HiddenWhitespace;
 import dev.authgate.http.Reason;
 import io.netty.handler.codec.http.HttpHeaders;
 
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -25,8 +26,14 @@ final class BearerAuthenticator implements Authenticator {
 
     private final CredentialMatcher tokens;
     private final String challenge;
+    private final Clock clock;
 
     BearerAuthenticator(BearerConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    BearerAuthenticator(BearerConfig config, Clock clock) {
+        this.clock = clock;
         this.tokens = new CredentialMatcher(config.tokens());
         this.challenge = "Bearer realm=" + Challenges.quoted(Challenges.realm(config.realm()));
     }
@@ -52,6 +59,9 @@ final class BearerAuthenticator implements Authenticator {
             return read.rejected();
         }
         Credential match = tokens.match(read.token());
+        if (match != null && match.expired(clock.instant())) {
+            return present(Reason.CREDENTIALS_EXPIRED, match.expiredDetail("token", clock.instant()));
+        }
         if (match != null) {
             return AuthResult.Accepted.of(SCHEME, match.identity(),
                     "bearer token matched (" + count() + ")", AuthorizationHeader.NAME);

@@ -5,6 +5,7 @@ import dev.authgate.auth.AnyConfig;
 import dev.authgate.auth.AuthScheme;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.Authenticator;
+import dev.authgate.auth.Credential;
 import dev.authgate.auth.apikey.ApiKeyAuthScheme;
 import dev.authgate.auth.basic.BasicAuthScheme;
 import dev.authgate.auth.bearer.BearerAuthScheme;
@@ -105,6 +106,29 @@ public final class AuthSchemes implements AuthReader {
             return new AnyAuthenticator(members);
         }
         return of(config).create(config, support);
+    }
+
+    /**
+     * The expiry warnings of a route's {@code auth:} (credentials with {@code expires:} within 14 days of {@code now},
+     * or past), and its expiring credentials into {@code expiries} (identity to time).
+     */
+    public List<String> expiryWarnings(AuthConfig config, java.time.Instant now,
+                                       Map<String, java.time.Instant> expiries) {
+        List<String> warnings = new ArrayList<>();
+        for (AuthConfig member : AnyConfig.members(config)) {
+            warn(of(member), member, now, expiries, warnings);
+        }
+        return warnings;
+    }
+
+    private static <C extends AuthConfig> void warn(AuthScheme<C> scheme, AuthConfig member, java.time.Instant now,
+                                                    Map<String, java.time.Instant> expiries, List<String> out) {
+        C config = scheme.configType().cast(member);
+        scheme.expiries(config).forEach((id, at) -> {
+            expiries.put(id, at);
+            String w = Credential.expiryWarning(scheme.credentialKind(), id, at, now);
+            if (w != null) out.add(w);
+        });
     }
 
     @Override
