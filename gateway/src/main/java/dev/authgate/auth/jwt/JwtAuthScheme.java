@@ -92,6 +92,19 @@ public final class JwtAuthScheme implements AuthScheme<JwtConfig> {
     }
 
     @Override
+    public List<String> notes(JwtConfig config, boolean passed, Instant judgedAt) {
+        List<String> out = new ArrayList<>();
+        for (JwtIssuer i : config.issuers()) {
+            if (i.jwksUrl() != null) {
+                out.add("jwt: the keys of " + i.issuer() + " were fetched now from " + i.jwksUrl() + "; the gateway's "
+                        + "copy may be older (refreshed every 5m-24h, refetched on an unknown kid)");
+            }
+        }
+        out.add("jwt: exp, nbf and iat judged at " + judgedAt + " (--now judges as of the capture)");
+        return out;
+    }
+
+    @Override
     public List<String> hints(JwtConfig config, HintInput in) {
         List<String> out = new ArrayList<>();
         switch (in.reason()) {
