@@ -18,7 +18,7 @@ import java.util.function.Function;
 public final class AuthServices implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuthServices.class);
 
-    private final Metrics metrics;
+    private Metrics metrics; // guarded by this; made on first use when not given
     private final Map<Class<?>, AutoCloseable> shared = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -27,8 +27,14 @@ public final class AuthServices implements AutoCloseable {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
+    /** Services whose metrics are made only if a helper needs them (CLI, tests, benchmarks). */
+    public AuthServices() {
+        this.metrics = null;
+    }
+
     /** The metrics shared helpers record into. */
-    public Metrics metrics() {
+    public synchronized Metrics metrics() {
+        if (metrics == null) metrics = new Metrics();
         return metrics;
     }
 

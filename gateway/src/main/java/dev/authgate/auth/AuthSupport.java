@@ -1,7 +1,5 @@
 package dev.authgate.auth;
 
-import dev.authgate.observe.Metrics;
-
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -20,8 +18,8 @@ public record AuthSupport(Executor hashing, Clock clock, AuthServices services) 
         Objects.requireNonNull(services, "services");
     }
 
-    /** With services of their own, reporting into a fresh {@link Metrics} (tests, {@code explain}). */
+    /** With services of their own (tests, {@code explain}, benchmarks), whose metrics are made only when used. */
     public AuthSupport(Executor hashing, Clock clock) {
-        this(hashing, clock, new AuthServices(new Metrics()));
+        this(hashing, clock, new AuthServices());
     }
 }
