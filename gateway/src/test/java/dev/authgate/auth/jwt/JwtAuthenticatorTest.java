@@ -262,6 +262,22 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void onAnAnyRouteTheJwtErrorChallengeStandsBesideTheOtherSchemes() {
+        JwtConfig jwtConfig = new JwtConfig(null, List.of(hsIssuer()), JwtConfig.DEFAULT_LEEWAY, null, List.of(),
+                List.of(), null, "sub", Map.of());
+        dev.authgate.auth.AnyConfig any = new dev.authgate.auth.AnyConfig(List.of(
+                new dev.authgate.auth.apikey.ApiKeyConfig("X-API-Key", List.of(new dev.authgate.auth.Credential("k",
+                        new Secret("api-key-0123456789", "inline")))), jwtConfig));
+        Authenticator a = dev.authgate.auth.schemes.AuthSchemes.standard().create(any,
+                new AuthSupport(Runnable::run, clock));
+        String expired = TestTokens.hmac(header("HS256", null, null), good().iss(HS_ISS)
+                .exp(NOW.minusSeconds(3600)).json(), HS_SECRET.getBytes(StandardCharsets.UTF_8), "HS256");
+        AuthResult.Rejected r = rejected(a, expired, Reason.TOKEN_EXPIRED);
+        assertEquals(List.of("ApiKey realm=\"authgate\", header=\"X-API-Key\"",
+                "Bearer realm=\"authgate\", error=\"invalid_token\""), r.challenges());
+    }
+
+    @Test
     void bearerHeaderMistakesKeepTheirReasons() {
         Authenticator a = jwt();
         String token = es256(good());

@@ -187,7 +187,11 @@ class JwtEndToEndTest {
         jwks.status(500);
         startGateway(Clock.systemUTC());
         Await.until("a failed fetch", () -> jwks.hits() >= 1);
-        assertFalse(gw.server().isReady(), "/readyz is 503 until the JWKS loaded once");
+        try (dev.authgate.admin.AdminServer admin = dev.authgate.admin.AdminServer.start(
+                new dev.authgate.config.AdminConfig("127.0.0.1", 0), gw.server().metrics(), gw.server()::isReady)) {
+            RawHttp.Response readyz = RawHttp.exchange(admin.port(), "GET /readyz HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertEquals(503, readyz.status(), "/readyz is 503 until the JWKS loaded once");
+        }
         RawHttp.Response r = get(token("k1", TestTokens.keys("ec256"), Instant.now(), "orders:write"));
         assertEquals(503, r.status());
         assertNotNull(r.header("Retry-After"));
@@ -196,6 +200,10 @@ class JwtEndToEndTest {
         assertTrue(r.bodyText().contains("not loaded yet from " + jwks.url()), r.bodyText());
         jwks.status(200);
         Await.until("the JWKS loaded after the retry", () -> gw.server().isReady());
+        try (dev.authgate.admin.AdminServer admin = dev.authgate.admin.AdminServer.start(
+                new dev.authgate.config.AdminConfig("127.0.0.1", 0), gw.server().metrics(), gw.server()::isReady)) {
+            assertEquals(200, RawHttp.exchange(admin.port(), "GET /readyz HTTP/1.1\r\nHost: a\r\n\r\n").status());
+        }
         assertEquals(200, get(token("k1", TestTokens.keys("ec256"), Instant.now(), "orders:write")).status());
         String metrics = gw.server().metrics().scrape();
         assertTrue(metrics.contains("authgate_jwks_fetches_total{issuer=\"" + ISS + "\",result=\"failure\"}"));
