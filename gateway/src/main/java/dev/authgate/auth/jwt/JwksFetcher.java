@@ -26,6 +26,7 @@ final class JwksFetcher implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     private final ScheduledExecutorService scheduler;
+    private final java.util.concurrent.ExecutorService httpThreads;
     private final HttpClient http;
     private final KeyMetrics metrics;
     private final Map<String, JwksKeys> byIssuerAndUrl = new ConcurrentHashMap<>();
@@ -40,10 +41,11 @@ final class JwksFetcher implements AutoCloseable {
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, threads);
         pool.setRemoveOnCancelPolicy(true);
         this.scheduler = pool;
+        this.httpThreads = Executors.newCachedThreadPool(threads);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newCachedThreadPool(threads))
+                .executor(httpThreads)
                 .build();
         this.metrics = metrics;
     }
@@ -65,5 +67,6 @@ final class JwksFetcher implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        httpThreads.shutdownNow();
     }
 }
