@@ -30,6 +30,14 @@ public final class AnyAuthenticator extends Combinator {
     }
 
     @Override
+    public boolean ready() {
+        for (Authenticator m : members) {
+            if (!m.ready()) return false;
+        }
+        return true;
+    }
+
+    @Override
     public CompletionStage<AuthResult> authenticate(AuthRequest request) {
         return tryFrom(0, request, new ArrayList<>());
     }
@@ -48,9 +56,10 @@ public final class AnyAuthenticator extends Combinator {
     }
 
     private AuthResult verdict(List<AuthResult.Rejected> rejected) {
-        for (AuthResult.Rejected r : rejected) {
+        for (int i = 0; i < rejected.size(); i++) {
+            AuthResult.Rejected r = rejected.get(i);
             if (r.credentialPresent()) {
-                return r;
+                return r.challenges() == null ? r : withOthersChallenges(i, r);
             }
         }
         List<String> details = new ArrayList<>();
@@ -59,6 +68,20 @@ public final class AnyAuthenticator extends Combinator {
         }
         return new AuthResult.Rejected(Reason.CREDENTIALS_MISSING,
                 "no credential for any accepted scheme (" + String.join("; ", details) + ")", false);
+    }
+
+    /**
+     * A member's rejection that carries its own challenges (jwt's {@code error="invalid_token"}): in the member's
+     * place among every member's challenges, so the sender still learns the other schemes the route accepts. A
+     * rejection without challenges (503 {@code keys_unavailable}) keeps none.
+     */
+    private AuthResult.Rejected withOthersChallenges(int index, AuthResult.Rejected r) {
+        if (r.challenges().isEmpty()) return r;
+        List<String> all = new ArrayList<>();
+        for (int j = 0; j < members.size(); j++) {
+            all.addAll(j == index ? r.challenges() : members.get(j).challenges());
+        }
+        return new AuthResult.Rejected(r.reason(), r.detail(), true, all, r.retryAfter());
     }
 
     @Override

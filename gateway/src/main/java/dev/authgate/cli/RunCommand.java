@@ -95,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         AdminServer admin;
         try {
-            admin = AdminServer.start(cfg.admin(), metrics, server::isAccepting);
+            admin = AdminServer.start(cfg.admin(), metrics, server::isReady);
         } catch (IllegalStateException e) {
             server.stop(Duration.ZERO);
             forwarder.close();

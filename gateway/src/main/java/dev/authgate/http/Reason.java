@@ -47,6 +47,38 @@ public enum Reason {
                     + "allow-list, or use the certificate meant for this route."),
     REPLAYED(401, "this delivery was already accepted",
             "Each delivery id or signature is accepted once; send a new delivery instead of replaying the old one."),
+    CREDENTIALS_EXPIRED(401, "a configured token or API key is past its expires:",
+            "The credential expired: issue a new one and put it in the config (bearer.tokens or api_key.keys), or "
+                    + "move its expires: if it was set too early."),
+    TOKEN_MALFORMED(401, "not a compact JWS (three base64url parts, JSON header and claims)",
+            "Send the JWT itself (header.claims.signature, base64url, no quotes or padding), not an opaque or "
+                    + "encrypted (JWE) token."),
+    TOKEN_ALGORITHM_NOT_ALLOWED(401, "the token's alg is not in the issuer's algorithms",
+            "Sign with an algorithm in the issuer's algorithms: list; none is never accepted, HS* only for an "
+                    + "issuer with a secret."),
+    TOKEN_ISSUER_UNKNOWN(401, "iss absent or not configured",
+            "Get the token from a configured issuer, or add its exact iss (trailing slash included) to jwt.issuers."),
+    TOKEN_KEY_UNKNOWN(401, "no key with the token's kid, after the one allowed refetch",
+            "The issuer signed with a key the gateway cannot see: check the jwks_url or keys: of the issuer, and "
+                    + "that the token comes from that issuer's environment."),
+    TOKEN_SIGNATURE_INVALID(401, "the signature does not verify with the issuer's key",
+            "The token was altered or signed with another key or secret: get a fresh token from the issuer; check "
+                    + "the configured secret or keys."),
+    TOKEN_EXPIRED(401, "exp plus the leeway is past",
+            "Get a new token (refresh it before exp); if tokens expire early, sync the clocks (NTP)."),
+    TOKEN_NOT_YET_VALID(401, "nbf or iat is in the future beyond the leeway",
+            "Sync the issuer's and the gateway's clocks (NTP), or raise jwt.leeway (at most 5m)."),
+    TOKEN_AUDIENCE_MISMATCH(401, "aud holds none of the configured audiences",
+            "Request the token for this API's audience (the audience/resource parameter at the issuer), or add "
+                    + "the token's aud to the issuer's audiences."),
+    TOKEN_CLAIM_INVALID(401, "a required claim is absent, typ differs, or the lifetime exceeds max_lifetime",
+            "Ask the issuer for a token with the claims the route requires (the detail names the one), or relax "
+                    + "required_claims, typ or max_lifetime."),
+    SCOPE_INSUFFICIENT(403, "valid token without the scopes the route needs",
+            "Request the token with the scopes named in WWW-Authenticate (scope=...), or grant them to the client."),
+    KEYS_UNAVAILABLE(503, "the issuer's keys could not be loaded",
+            "Retry after Retry-After; the operator checks that the jwks_url is reachable from the gateway "
+                    + "(authgate_jwks_fetches_total)."),
     BAD_REQUEST(400, "malformed or ambiguous HTTP",
             "Fix the request framing: one of Content-Length or Transfer-Encoding, a plain path without encoded '/' or '..'."),
     ROUTE_NOT_FOUND(404, "no route matches",

@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The gateway's Prometheus metrics (docs/operations.md, "Metrics"), recorded through methods named for events and exposed by
- * {@link #scrape()} in the Prometheus text format (written by the client library, never by hand).
+ * The gateway's Prometheus metrics (docs/operations.md, "Metrics"), recorded through methods named for events and
+ * exposed by {@link #scrape()} in the Prometheus text format (written by the client library, never by hand).
  *
  * <p>Each instance owns its own {@link PrometheusRegistry} (not the library's global default), so a test or a second
  * gateway in the same JVM starts from zero. Create one per process and keep it across config reloads: counters must
@@ -35,7 +35,6 @@ import java.util.function.Supplier;
  * codes and schemes from fixed lists, status is a number. A {@code null} route (no route matched) is recorded as
  * {@link MetricsNames#NO_ROUTE}. Every method is thread-safe and cheap enough for the event loop;
  * {@link #requestCompleted} caches its data points per route, status and source.
- *
  * <p>Callback gauges ({@code authgate_certificate_expiry_seconds}, {@code authgate_replay_store_entries}) call their
  * suppliers at scrape time, on the scraping thread; a supplier that throws or returns null is skipped for that scrape.
  */
@@ -64,7 +63,7 @@ public final class Metrics {
     private final Gauge lastReloadSuccess;
     private final Counter authThrottled;
     private final Counter replayOperations;
-    private final Counter clientCertificates;
+    private final KeyMetrics keys;
 
     private final Map<String, RouteHandles> routes = new ConcurrentHashMap<>();
     private final Map<String, Supplier<Instant>> certificates = new ConcurrentHashMap<>();
@@ -162,13 +161,12 @@ public final class Metrics {
                 .labelNames("op", "result")
                 .withoutExemplars()
                 .register(registry);
-        clientCertificates = Counter.builder()
-                .name(MetricsNames.CLIENT_CERTIFICATE_VERIFICATIONS)
-                .help("Client certificates judged against listen.tls.client_ca, once per connection, by result "
-                        + "(trusted, missing, untrusted, expired, revoked)")
-                .labelNames("result")
-                .withoutExemplars()
-                .register(registry);
+        keys = new KeyMetrics(registry, clock);
+    }
+
+    /** JWKS and credential-expiry metrics. */
+    public KeyMetrics keys() {
+        return keys;
     }
 
     private Histogram durationHistogram(String name, String help) {
@@ -231,11 +229,6 @@ public final class Metrics {
      */
     public void tlsHandshakeFailed(String cause) {
         tlsHandshakeFailures.labelValues(cause).inc();
-    }
-
-    /** A connection's client certificate was judged ({@code authgate_client_certificate_verifications_total}). */
-    public void clientCertificateVerified(String result) {
-        clientCertificates.labelValues(result).inc();
     }
 
     /** A client connection was accepted ({@code authgate_connections_open} + 1). */

@@ -76,6 +76,19 @@ final class ForwardedHeaders {
         if (doomed != null) doomed.forEach(h::remove);
     }
 
+    /** Removes {@code name} and the names that equal it with {@code _} for {@code -} (CGI look-alikes). */
+    private static void removeWithLookAlikes(HttpHeaders h, String name) {
+        h.remove(name);
+        List<String> doomed = null;
+        for (String n : h.names()) {
+            if (n.indexOf('_') >= 0 && n.replace('_', '-').equalsIgnoreCase(name)) {
+                if (doomed == null) doomed = new ArrayList<>(1);
+                doomed.add(n);
+            }
+        }
+        if (doomed != null) doomed.forEach(h::remove);
+    }
+
     /** Rewrites {@code fr.request()} in place for the upstream and returns it. */
     static FullHttpRequest rewriteRequest(ForwardRequest fr) {
         FullHttpRequest request = fr.request();
@@ -100,6 +113,10 @@ final class ForwardedHeaders {
         h.remove(CLIENT_CERT_CHAIN);
         h.remove(X_FORWARDED_CLIENT_CERT);
         removeLookAlikes(h);
+        if (auth != null) {
+            // jwt.forward_claims: the client's copies go even when the token lacks the claim.
+            for (String name : auth.vouchedHeaders()) removeWithLookAlikes(h, name);
+        }
         // httpoxy: a CGI upstream would take "Proxy:" for its HTTP_PROXY setting.
         h.remove(PROXY);
         h.set(X_AUTH_SCHEME, auth == null ? "none" : auth.scheme());

@@ -48,7 +48,7 @@ record ClientPeer(String client, String clientIp, String tls, InetAddress addres
         ClientCertificate cert = null;
         if (ssl != null && serverTls != null && serverTls.clients() != null) {
             cert = serverTls.clients().verify(peerCertificates(ssl.engine().getSession()));
-            server.metrics().clientCertificateVerified(cert.verdict().name().toLowerCase(Locale.ROOT));
+            server.metrics().keys().clientCertificateVerified(cert.verdict().name().toLowerCase(Locale.ROOT));
         }
         return new ClientPeer(client, ip, tls, address, cert);
     }

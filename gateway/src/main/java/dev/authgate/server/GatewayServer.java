@@ -1,5 +1,6 @@
 package dev.authgate.server;
 
+import dev.authgate.auth.AuthServices;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.HashingExecutors;
 import dev.authgate.config.GatewayConfig;
@@ -105,7 +106,7 @@ public final class GatewayServer implements AutoCloseable {
         Objects.requireNonNull(forwarder, "forwarder");
         Objects.requireNonNull(replayStore, "replayStore");
         this.hashing = HashingExecutors.bcrypt();
-        this.authSupport = new AuthSupport(hashing, clock);
+        this.authSupport = new AuthSupport(hashing, clock, new AuthServices(metrics));
         GatewayRuntime runtime;
         ServerTls tls;
         try {
@@ -113,10 +114,12 @@ public final class GatewayServer implements AutoCloseable {
             tls = config.listen().tls() == null ? null : SslContexts.load(config.listen().tls());
         } catch (RuntimeException e) {
             hashing.shutdownNow();
+            authSupport.services().close();
             throw e;
         }
         this.context = new ServerContext(new AtomicReference<>(runtime), forwarder,
                 new ReplayGuard(replayStore, metrics), new AtomicReference<>(tls), new AtomicBoolean(), metrics);
+        credentialsLoaded(runtime);
         metrics.certificateExpiry(LISTENER, () -> {
             ServerTls current = context.tls();
             return current == null ? null : current.notAfter();
@@ -154,6 +157,7 @@ public final class GatewayServer implements AutoCloseable {
         if (!bound.isSuccess()) {
             shutdownGroups();
             hashing.shutdownNow();
+            authSupport.services().close();
             stopped = true;
             Throwable cause = bound.cause();
             throw new IllegalStateException("listen.address: cannot bind " + host + ":" + port + ": "
@@ -223,6 +227,14 @@ public final class GatewayServer implements AutoCloseable {
         return l != null && l.isActive() && !context.draining();
     }
 
+    /**
+     * Whether {@code /readyz} says ready: {@link #isAccepting()}, and every route's authenticator can decide (each
+     * {@code jwt} issuer's JWKS loaded at least once).
+     */
+    public boolean isReady() {
+        return isAccepting() && context.runtime().ready();
+    }
+
     /** Whether {@link #stop} has begun. */
     public boolean isDraining() {
         return context.draining();
@@ -255,8 +267,15 @@ public final class GatewayServer implements AutoCloseable {
         }
         ServerTls old = context.tlsRef().getAndSet(tls);
         context.runtimeRef().set(runtime);
+        credentialsLoaded(runtime);
         if (old != null) releaseLater(old);
         return runtime;
+    }
+
+    /** Reports the runtime's expiring credentials ({@code authgate_credential_expiry_seconds}) and warns. */
+    private void credentialsLoaded(GatewayRuntime runtime) {
+        context.metrics().keys().credentialExpiry(runtime::credentialExpiries);
+        for (String w : runtime.expiryWarnings()) LOG.warn("{}", w);
     }
 
     /**
@@ -307,6 +326,7 @@ public final class GatewayServer implements AutoCloseable {
         awaitTeardown(ioGroup);
         shutdownGroups();
         hashing.shutdown();
+        authSupport.services().close();
         ServerTls tls = context.tlsRef().getAndSet(null);
         if (tls != null) tls.release();
     }

@@ -184,8 +184,8 @@ class ConfigLoaderAuthTest {
 
     @Test
     void refusesAnUnknownScheme() {
-        assertEquals(h.at(11) + "routes[0].auth.oauth: unknown key (known: bearer, api_key, basic, hmac, mtls, any, "
-                        + "all)",
+        assertEquals(h.at(11) + "routes[0].auth.oauth: unknown key (known: bearer, api_key, basic, hmac, mtls, jwt, "
+                        + "any, all)",
                 h.error(route("""
                         auth:
                           oauth: {}
@@ -194,7 +194,8 @@ class ConfigLoaderAuthTest {
 
     @Test
     void refusesASchemeNameAsAScalar() {
-        assertEquals(h.at(10) + "routes[0].auth: expected none or one of bearer, api_key, basic, hmac, mtls, any, all,"
+        assertEquals(h.at(10) + "routes[0].auth: expected none or one of bearer, api_key, basic, hmac, mtls, jwt, any,"
+                + " all,"
                 + " got 'bearer'", h.error(route("""
                 auth: bearer
                 """)));

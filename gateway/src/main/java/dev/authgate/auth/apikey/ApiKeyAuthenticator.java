@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -44,8 +45,14 @@ final class ApiKeyAuthenticator implements Authenticator {
     private final String header;
     private final CredentialMatcher keys;
     private final String challenge;
+    private final Clock clock;
 
     ApiKeyAuthenticator(ApiKeyConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    ApiKeyAuthenticator(ApiKeyConfig config, Clock clock) {
+        this.clock = clock;
         this.header = config.header();
         this.keys = new CredentialMatcher(config.keys());
         this.challenge = "ApiKey realm=" + Challenges.quoted(Challenges.DEFAULT_REALM)
@@ -85,6 +92,10 @@ final class ApiKeyAuthenticator implements Authenticator {
 
     private AuthResult judge(String value) {
         Credential match = keys.match(value);
+        if (match != null && match.expired(clock.instant())) {
+            return new AuthResult.Rejected(Reason.CREDENTIALS_EXPIRED, match.expiredDetail("key", clock.instant()),
+                    true);
+        }
         if (match != null) {
             return AuthResult.Accepted.of(SCHEME, match.identity(), "api key matched (" + count() + ")", header);
         }

@@ -4,15 +4,15 @@ import dev.authgate.auth.AuthRequest;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.Authenticator;
 import dev.authgate.auth.AuthorizationHeader;
+import dev.authgate.auth.BearerHeader;
 import dev.authgate.auth.Challenges;
 import dev.authgate.auth.Credential;
 import dev.authgate.auth.CredentialMatcher;
 import dev.authgate.auth.HiddenWhitespace;
 import dev.authgate.http.Reason;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 
-import java.util.List;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -26,8 +26,14 @@ final class BearerAuthenticator implements Authenticator {
 
     private final CredentialMatcher tokens;
     private final String challenge;
+    private final Clock clock;
 
     BearerAuthenticator(BearerConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    BearerAuthenticator(BearerConfig config, Clock clock) {
+        this.clock = clock;
         this.tokens = new CredentialMatcher(config.tokens());
         this.challenge = "Bearer realm=" + Challenges.quoted(Challenges.realm(config.realm()));
     }
@@ -48,81 +54,27 @@ final class BearerAuthenticator implements Authenticator {
     }
 
     AuthResult decide(HttpHeaders headers) {
-        List<String> values = headers.getAll(HttpHeaderNames.AUTHORIZATION);
-        if (values.isEmpty()) {
-            return missing("Authorization header absent (expected: Authorization: Bearer <token>)");
+        BearerHeader.Read read = BearerHeader.read(headers);
+        if (read.rejected() != null) {
+            return read.rejected();
         }
-        if (values.size() > 1) {
-            return present(Reason.CREDENTIALS_MALFORMED,
-                    values.size() + " Authorization headers (expected: exactly one)");
+        Credential match = tokens.match(read.token());
+        if (match != null && match.expired(clock.instant())) {
+            return present(Reason.CREDENTIALS_EXPIRED, match.expiredDetail("token", clock.instant()));
         }
-        AuthorizationHeader h = AuthorizationHeader.parse(values.get(0));
-        if (h == null) {
-            return missing("Authorization header is empty (expected: Bearer <token>)");
-        }
-        if (h.scheme() == null) {
-            return bare(h);
-        }
-        if (!h.hasScheme("Bearer")) {
-            String known = AuthorizationHeader.knownScheme(h.scheme());
-            if (known == null && h.credentialsBlank()) {
-                // "abc123<zero-width space>": a bare token that dragged invisible whitespace along.
-                return bareToken(h.spacingProblem());
-            }
-            return present(Reason.SCHEME_MISMATCH, "Authorization uses "
-                    + (known != null ? "the " + known + " scheme" : "a scheme other than Bearer")
-                    + " (expected: Bearer)");
-        }
-        if (h.credentialsBlank()) {
-            return present(Reason.CREDENTIALS_MALFORMED, "Authorization: Bearer carries no token");
-        }
-        if (h.spacingProblem() != null) {
-            return present(Reason.CREDENTIALS_WHITESPACE, "hidden whitespace in Authorization: "
-                    + h.spacingProblem() + " (expected: Bearer, one space, the token)");
-        }
-        Credential match = tokens.match(h.credentials());
         if (match != null) {
             return AuthResult.Accepted.of(SCHEME, match.identity(),
                     "bearer token matched (" + count() + ")", AuthorizationHeader.NAME);
         }
-        String ws = HiddenWhitespace.find(h.credentials());
+        String ws = HiddenWhitespace.find(read.token());
         if (ws != null) {
             return present(Reason.CREDENTIALS_WHITESPACE, "hidden whitespace in the Bearer token: " + ws);
         }
         return present(Reason.CREDENTIALS_INVALID, "Bearer token is not one of the " + count());
     }
 
-    private AuthResult bare(AuthorizationHeader h) {
-        String value = h.credentials();
-        if (value.isEmpty()) {
-            return present(Reason.CREDENTIALS_WHITESPACE, "Authorization holds only hidden whitespace: "
-                    + h.spacingProblem().replace(" before the scheme", ""));
-        }
-        if (AuthorizationHeader.isSchemeWordAlone(value, "Bearer")) {
-            return present(Reason.CREDENTIALS_MALFORMED, value.length() == "Bearer".length()
-                    ? "Authorization: Bearer carries no token"
-                    : "Authorization: Bearer is followed by a colon or equals sign (expected: one space, the token)");
-        }
-        String known = AuthorizationHeader.knownScheme(value);
-        if (known != null) {
-            return present(Reason.SCHEME_MISMATCH,
-                    "Authorization holds the " + known + " scheme with no credentials (expected: Bearer)");
-        }
-        String ws = h.spacingProblem() != null ? h.spacingProblem() : HiddenWhitespace.find(value);
-        return bareToken(ws);
-    }
-
-    private static AuthResult bareToken(String whitespace) {
-        return present(Reason.BEARER_PREFIX_MISSING, "Authorization holds a bare token without the 'Bearer ' prefix"
-                + (whitespace == null ? "" : "; it also carries hidden whitespace: " + whitespace));
-    }
-
     private String count() {
         return tokens.size() == 1 ? "1 configured token" : tokens.size() + " configured tokens";
-    }
-
-    private static AuthResult missing(String detail) {
-        return new AuthResult.Rejected(Reason.CREDENTIALS_MISSING, detail, false);
     }
 
     private static AuthResult present(Reason reason, String detail) {

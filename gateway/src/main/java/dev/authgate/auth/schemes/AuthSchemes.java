@@ -7,10 +7,12 @@ import dev.authgate.auth.AnyConfig;
 import dev.authgate.auth.AuthScheme;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.Authenticator;
+import dev.authgate.auth.Credential;
 import dev.authgate.auth.apikey.ApiKeyAuthScheme;
 import dev.authgate.auth.basic.BasicAuthScheme;
 import dev.authgate.auth.bearer.BearerAuthScheme;
 import dev.authgate.auth.hmac.HmacAuthScheme;
+import dev.authgate.auth.jwt.JwtAuthScheme;
 import dev.authgate.auth.mtls.MtlsAuthScheme;
 import dev.authgate.auth.none.NoneAuthScheme;
 import dev.authgate.config.AuthConfig;
@@ -38,7 +40,7 @@ import java.util.stream.Collectors;
  * <pre>
  *   cli, server, reload              use the registry and everything below
  *   auth.schemes                     this registry: the one import of every scheme package
- *   auth.none, auth.bearer, auth.apikey, auth.basic, auth.hmac
+ *   auth.none, auth.bearer, auth.apikey, auth.basic, auth.hmac, auth.jwt
  *                                    one scheme each: config record, reader, authenticator, challenges,
  *                                    reasons, explain hints (an {@link AuthScheme}); never import each other
  *   auth                             shared types: Authenticator, AuthResult, AuthRequest, AuthScheme,
@@ -59,7 +61,8 @@ public final class AuthSchemes implements AuthReader {
             ApiKeyAuthScheme.INSTANCE,
             BasicAuthScheme.INSTANCE,
             HmacAuthScheme.INSTANCE,
-            MtlsAuthScheme.INSTANCE));
+            MtlsAuthScheme.INSTANCE,
+            JwtAuthScheme.INSTANCE));
 
     private final Map<String, AuthScheme<?>> byName = new LinkedHashMap<>();
     private final Map<Class<?>, AuthScheme<?>> byType = new LinkedHashMap<>();
@@ -108,6 +111,29 @@ public final class AuthSchemes implements AuthReader {
         List<Authenticator> members = new ArrayList<>();
         for (AuthConfig member : configs) members.add(create(member, support));
         return members;
+    }
+
+    /**
+     * The expiry warnings of a route's {@code auth:} (credentials with {@code expires:} within 14 days of {@code now},
+     * or past), and its expiring credentials into {@code expiries} (identity to time).
+     */
+    public List<String> expiryWarnings(AuthConfig config, java.time.Instant now,
+                                       Map<String, java.time.Instant> expiries) {
+        List<String> warnings = new ArrayList<>();
+        for (AuthConfig member : AnyConfig.members(config)) {
+            warn(of(member), member, now, expiries, warnings);
+        }
+        return warnings;
+    }
+
+    private static <C extends AuthConfig> void warn(AuthScheme<C> scheme, AuthConfig member, java.time.Instant now,
+                                                    Map<String, java.time.Instant> expiries, List<String> out) {
+        C config = scheme.configType().cast(member);
+        scheme.expiries(config).forEach((id, at) -> {
+            expiries.put(id, at);
+            String w = Credential.expiryWarning(scheme.credentialKind(), id, at, now);
+            if (w != null) out.add(w);
+        });
     }
 
     @Override
