@@ -16,17 +16,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
@@ -142,11 +133,11 @@ public final class GatewayServer implements AutoCloseable {
      */
     public synchronized GatewayServer start() {
         if (listener != null || stopped) throw new IllegalStateException("start: already started or stopped");
-        acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("authgate-accept"), ioHandler());
-        ioGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("authgate-io"), ioHandler());
+        acceptGroup = Transport.eventLoops(1, "authgate-accept");
+        ioGroup = Transport.eventLoops(0, "authgate-io");
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
-                .channel(serverChannel())
+                .channel(Transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -164,29 +155,13 @@ public final class GatewayServer implements AutoCloseable {
                     + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
         }
         listener = bound.channel();
-        if (Epoll.isAvailable()) {
-            LOG.info("transport: epoll");
-        } else {
-            LOG.info("transport: nio (native epoll unavailable: {})", String.valueOf(Epoll.unavailabilityCause()));
-        }
+        Transport.logChoice();
         return this;
     }
 
-    /**
-     * {@code epoll} when Netty's native Linux transport loaded (fewer syscalls and no selector garbage per event),
-     * else {@code nio}. {@code -Dio.netty.transport.noNative=true} forces {@code nio}. Upstream connections use the
-     * same transport: the proxy opens them with the accepted channel's class on its event loop.
-     */
+    /** {@code epoll} or {@code nio}: see {@link Transport#name()}. */
     public static String transport() {
-        return Epoll.isAvailable() ? "epoll" : "nio";
-    }
-
-    private static IoHandlerFactory ioHandler() {
-        return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    }
-
-    private static Class<? extends ServerChannel> serverChannel() {
-        return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return Transport.name();
     }
 
     /** The bound port (the ephemeral one when the config says 0). */

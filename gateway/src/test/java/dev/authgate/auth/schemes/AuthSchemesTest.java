@@ -51,12 +51,17 @@ class AuthSchemesTest {
 
     /** The sample config's first route of each scheme (members of {@code any:} count too). */
     private static Map<String, AuthConfig> samples() throws ConfigException {
-        // The sample's TLS listener (client_ca, for mtls) reads certificates made here, next to a copy of it.
+        // The sample's TLS listener (client_ca, for mtls) reads certificates made here, next to a copy of the sample
+        // folder (its other files, such as the jwt public key, come along).
         Path copy = sampleDir.resolve("gateway.yaml");
         try {
             if (!Files.exists(copy)) {
                 TestCerts.create(sampleDir.resolve("certs"));
-                Files.copy(SAMPLE, copy);
+                try (Stream<Path> files = Files.list(SAMPLE.getParent())) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        if (Files.isRegularFile(f)) Files.copy(f, sampleDir.resolve(f.getFileName().toString()));
+                    }
+                }
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
