@@ -175,7 +175,7 @@ final class JsonForms {
                 case '\f' -> sb.append("\\f");
                 default -> {
                     boolean escape = c < 0x20 || (e == Escape.PYTHON_ASCII && c > 0x7F)
-                            || (e == Escape.JS && Character.isSurrogate(c) && !pairedAt(s, i));
+                            || (Character.isSurrogate(c) && !pairedAt(s, i)); // a lone surrogate has no UTF-8: escaped
                     if (escape) {
                         sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else {
