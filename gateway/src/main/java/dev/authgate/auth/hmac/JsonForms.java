@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,10 +83,20 @@ final class JsonForms {
         return out;
     }
 
-    /** The tokens as {token, text} pairs, or null when the body is not one JSON value. */
+    /**
+     * The tokens as {token, text} pairs, or null when the body is not one JSON value in UTF-8 (RFC 8259; jackson's
+     * byte parser would also detect UTF-16 and UTF-32, which no webhook sender signs).
+     */
     private static List<Object[]> tokens(byte[] body) {
+        String json;
+        try {
+            json = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException notUtf8) {
+            return null;
+        }
         List<Object[]> out = new ArrayList<>();
-        try (JsonParser p = FACTORY.createParser(body)) {
+        try (JsonParser p = FACTORY.createParser(json)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 String text = switch (t) {
