@@ -145,7 +145,7 @@ class SenderMistakeHintsTest {
         // secret + LF, + CRLF, + space), and the budget allowed 5 searches at once: 25 MACs at a fixed clock.
         HintBudget budget = new HintBudget(5, 5);
         HmacAuthenticator a = github(budget);
-        MismatchHints hints = hintsOf(a);
+        MismatchHints hints = a.hints();
         assertEquals(5, MismatchHints.macsPerSearchBefore(HmacSchemes.resolve(
                 Config.preset("github").secrets(SECRET).build())));
         for (int i = 0; i < 200; i++) {
@@ -154,16 +154,6 @@ class SenderMistakeHintsTest {
         }
         assertTrue(hints.macsComputed() <= 25, "hint MACs: " + hints.macsComputed());
         assertTrue(hints.macsComputed() >= 5, "the first searches ran: " + hints.macsComputed());
-    }
-
-    static MismatchHints hintsOf(HmacAuthenticator a) {
-        try {
-            java.lang.reflect.Field f = HmacAuthenticator.class.getDeclaredField("hints");
-            f.setAccessible(true);
-            return (MismatchHints) f.get(a);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
     }
 
     @Test
