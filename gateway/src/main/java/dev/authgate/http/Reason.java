@@ -13,19 +13,23 @@ public enum Reason {
     SCHEME_MISMATCH(401, "Authorization uses another scheme",
             "Use the scheme the route expects (WWW-Authenticate names it), e.g. Bearer instead of Basic."),
     CREDENTIALS_MALFORMED(401, "unparseable credential",
-            "Basic needs base64(user:password) with a colon; check the encoding of the credential."),
+            "Send the credential as is: not URL-encoded, without quotes, the scheme word once; Basic needs"
+                    + " base64(user:password) with a colon."),
     CREDENTIALS_WHITESPACE(401, "hidden whitespace inside the credential",
             "Remove the extra space, tab, newline, non-breaking or zero-width space that came with the copied value."),
-    CREDENTIALS_IN_WRONG_HEADER(401, "a valid API key arrived in another header or the query string",
-            "Send the key in the header the route names (e.g. X-API-Key), not Authorization or the URL."),
+    CREDENTIALS_IN_WRONG_HEADER(401, "a valid API key or token arrived in another header or the query string",
+            "Send the key in the header the route names (e.g. X-API-Key), not Authorization or the URL; a Bearer"
+                    + " token goes in Authorization: Bearer."),
     CREDENTIALS_INVALID(401, "unknown token or key, wrong user or password",
             "The credential is not one the route accepts: check for a rotated or revoked token, or the wrong environment."),
     SIGNATURE_MISSING(401, "the signature header is absent",
             "The sender must sign the request; check the provider's webhook secret is set and the header name matches."),
     SIGNATURE_MALFORMED(401, "wrong prefix or encoding of the signature",
-            "Check the signature's prefix (e.g. sha256=) and encoding (hex vs base64) against the route's scheme."),
+            "Check the signature's prefix (e.g. sha256=) and encoding (hex vs base64) against the route's scheme,"
+                    + " and its algorithm (a 40-hex-digit signature is HMAC-SHA1)."),
     SIGNATURE_MISMATCH(401, "the HMAC of the raw body does not match any secret",
-            "Sign the raw body bytes exactly as sent (no re-serialized JSON, no added newline) with the current secret."),
+            "Sign the raw body bytes exactly as sent (no re-serialized JSON, no added newline, not an empty body)"
+                    + " with the current secret, in the form the provider says (whsec_ secrets decoded or not)."),
     TIMESTAMP_MISSING(401, "the signed timestamp is absent",
             "Send the timestamp header the scheme signs (e.g. X-Slack-Request-Timestamp)."),
     TIMESTAMP_MALFORMED(401, "the signed timestamp is unreadable",

@@ -56,7 +56,8 @@ public final class BearerAuthScheme implements AuthScheme<BearerConfig> {
     @Override
     public Set<Reason> reasons() {
         return EnumSet.of(Reason.CREDENTIALS_MISSING, Reason.BEARER_PREFIX_MISSING, Reason.SCHEME_MISMATCH,
-                Reason.CREDENTIALS_MALFORMED, Reason.CREDENTIALS_WHITESPACE, Reason.CREDENTIALS_INVALID, Reason.CREDENTIALS_EXPIRED);
+                Reason.CREDENTIALS_MALFORMED, Reason.CREDENTIALS_WHITESPACE, Reason.CREDENTIALS_IN_WRONG_HEADER,
+                Reason.CREDENTIALS_INVALID, Reason.CREDENTIALS_EXPIRED);
     }
 
     @Override
