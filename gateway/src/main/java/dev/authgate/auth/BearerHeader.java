@@ -35,10 +35,26 @@ public final class BearerHeader {
             return present(Reason.CREDENTIALS_MALFORMED,
                     values.size() + " Authorization headers (expected: exactly one)");
         }
-        AuthorizationHeader h = AuthorizationHeader.parse(values.get(0));
+        String raw = values.get(0);
+        AuthorizationHeader h = AuthorizationHeader.parse(raw);
         if (h == null) {
             return missing("Authorization header is empty (expected: Bearer <token>)");
         }
+        if (h.hasScheme("Bearer") && h.spacingProblem() == null && !h.credentialsBlank()) {
+            String twice = CredentialMistakes.schemeTwice(h.credentials(), "Bearer");
+            if (twice != null) return present(Reason.CREDENTIALS_MALFORMED, twice);
+            if (CredentialMistakes.quoted(h.credentials())) {
+                return present(Reason.CREDENTIALS_MALFORMED, CredentialMistakes.quotedDetail("the Bearer token"));
+            }
+            // UTF-8 arrives as one char per byte: a zero-width space (E2 80 8B) is found in the text as typed.
+            String ws = HiddenWhitespace.findWhere(ReceivedText.utf8View(h.credentials()), "token");
+            if (ws != null) {
+                return present(Reason.CREDENTIALS_WHITESPACE, "hidden whitespace in the Bearer token: " + ws);
+            }
+            return new Read(h.credentials(), null);
+        }
+        // Diagnosed on the value as typed (see above), most specific mistake first.
+        h = AuthorizationHeader.parse(ReceivedText.utf8View(raw));
         if (h.scheme() == null) {
             return bare(h);
         }
@@ -55,11 +71,11 @@ public final class BearerHeader {
         if (h.credentialsBlank()) {
             return present(Reason.CREDENTIALS_MALFORMED, "Authorization: Bearer carries no token");
         }
-        if (h.spacingProblem() != null) {
-            return present(Reason.CREDENTIALS_WHITESPACE, "hidden whitespace in Authorization: "
-                    + h.spacingProblem() + " (expected: Bearer, one space, the token)");
+        if (h.spacingProblem() == null) {
+            return new Read(h.credentials(), null); // only the raw bytes looked odd; the token's own check decides
         }
-        return new Read(h.credentials(), null);
+        return present(Reason.CREDENTIALS_WHITESPACE, "hidden whitespace in Authorization: "
+                + h.spacingProblem() + " (expected: Bearer, one space, the token)");
     }
 
     private static Read bare(AuthorizationHeader h) {
@@ -67,6 +83,10 @@ public final class BearerHeader {
         if (value.isEmpty()) {
             return present(Reason.CREDENTIALS_WHITESPACE, "Authorization holds only hidden whitespace: "
                     + h.spacingProblem().replace(" before the scheme", ""));
+        }
+        String encoded = CredentialMistakes.urlEncodedScheme(value, "Bearer");
+        if (encoded != null) {
+            return present(Reason.CREDENTIALS_MALFORMED, encoded);
         }
         if (AuthorizationHeader.isSchemeWordAlone(value, "Bearer")) {
             return present(Reason.CREDENTIALS_MALFORMED, value.length() == "Bearer".length()
