@@ -263,7 +263,7 @@ class GatewayProcessIT {
         Map<String, Map<String, Object>> byId = new LinkedHashMap<>();
         for (String line : stdout) {
             Map<String, Object> json = parse(line);   // every access-log line is one JSON object
-            assertEquals(19, json.size(), line);
+            assertEquals(20, json.size(), line); // the text format's fields, trace_id last
             byId.put((String) json.get("request_id"), json);
         }
         assertNotNull(byId.get("it-fast-1"), stdout.toString());
