@@ -47,7 +47,12 @@ public final class BearerHeader {
                 return present(Reason.CREDENTIALS_MALFORMED, CredentialMistakes.quotedDetail("the Bearer token"));
             }
             // UTF-8 arrives as one char per byte: a zero-width space (E2 80 8B) is found in the text as typed.
-            String ws = HiddenWhitespace.findWhere(ReceivedText.utf8View(h.credentials()), "token");
+            AuthorizationHeader typed = AuthorizationHeader.parse(ReceivedText.utf8View(raw));
+            if (typed != null && typed.spacingProblem() != null) {
+                return present(Reason.CREDENTIALS_WHITESPACE, "hidden whitespace in Authorization: "
+                        + typed.spacingProblem() + " (expected: Bearer, one space, the token)");
+            }
+            String ws = HiddenWhitespace.findWhere(typed != null ? typed.credentials() : h.credentials(), "token");
             if (ws != null) {
                 return present(Reason.CREDENTIALS_WHITESPACE, "hidden whitespace in the Bearer token: " + ws);
             }
@@ -87,6 +92,12 @@ public final class BearerHeader {
         String encoded = CredentialMistakes.urlEncodedScheme(value, "Bearer");
         if (encoded != null) {
             return present(Reason.CREDENTIALS_MALFORMED, encoded);
+        }
+        if (CredentialMistakes.quoted(value)) {
+            AuthorizationHeader inside = AuthorizationHeader.parse(CredentialMistakes.unquoted(value));
+            if (inside != null && inside.hasScheme("Bearer")) {
+                return present(Reason.CREDENTIALS_MALFORMED, CredentialMistakes.quotedDetail("the Authorization value"));
+            }
         }
         if (AuthorizationHeader.isSchemeWordAlone(value, "Bearer")) {
             return present(Reason.CREDENTIALS_MALFORMED, value.length() == "Bearer".length()
