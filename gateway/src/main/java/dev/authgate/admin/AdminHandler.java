@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Answers {@code /healthz}, {@code /readyz} and {@code /metrics} (see {@link AdminServer}). Stateless, shared. */
 @ChannelHandler.Sharable
@@ -32,10 +33,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final Metrics metrics;
     private final BooleanSupplier ready;
+    private final Supplier<String> status;
 
-    AdminHandler(Metrics metrics, BooleanSupplier ready) {
+    AdminHandler(Metrics metrics, BooleanSupplier ready, Supplier<String> status) {
         this.metrics = metrics;
         this.ready = ready;
+        this.status = status;
     }
 
     @Override
@@ -57,7 +60,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             response = text(ctx, HttpResponseStatus.OK, "ok\n");
         } else if (path.equals("/readyz")) {
             response = isReady()
-                    ? text(ctx, HttpResponseStatus.OK, "ready\n")
+                    ? text(ctx, HttpResponseStatus.OK, "ready\n" + status.get())
                     : text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
         } else {
             response = metrics(ctx);

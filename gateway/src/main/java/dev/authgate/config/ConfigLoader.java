@@ -105,7 +105,7 @@ public final class ConfigLoader {
     private GatewayConfig load() throws ConfigException {
         referencedFiles.add(file);
         ConfigMap top = ConfigNode.root(shownFile, parse())
-                .map("gateway", "listen", "limits", "admin", "errors", "upstreams", "routes");
+                .map("gateway", "listen", "limits", "admin", "errors", "upstreams", "routes", "state");
         String name = gatewayName(top.get("gateway"));
         ConfigMap listenMap = top.require("listen").map("address", "tls");
         ListenConfig listen = listen(listenMap);
@@ -116,9 +116,11 @@ public final class ConfigLoader {
         Map<String, UpstreamConfig> upstreams = RouteReader.upstreams(top.get("upstreams"));
         List<RouteConfig> routes = new RouteReader(auth, secrets).routes(top.require("routes"), upstreams);
         warnUnusedUpstreams(top.get("upstreams"), upstreams, routes);
+        StateConfig state = new StateReader(secrets).read(top.get("state"));
         // last: the most expensive check, after everything cheap has passed
         if (listen.tls() != null) checkTls(listenMap.get("tls").map("cert", "key", "protocols", "expiry_warning"), listen.tls());
-        return new GatewayConfig(name, listen, limits, admin, errors, upstreams, routes, file, referencedFiles);
+        return new GatewayConfig(name, listen, limits, admin, errors, upstreams, routes, state, file,
+                referencedFiles);
     }
 
     private Node parse() throws ConfigException {

@@ -63,6 +63,7 @@ public final class Metrics {
     private final Gauge lastReloadSuccess;
     private final Counter authThrottled;
     private final Counter replayOperations;
+    private final StateStoreMetrics stateStore;
 
     private final Map<String, RouteHandles> routes = new ConcurrentHashMap<>();
     private final Map<String, Supplier<Instant>> certificates = new ConcurrentHashMap<>();
@@ -159,6 +160,12 @@ public final class Metrics {
                 .labelNames("op", "result")
                 .withoutExemplars()
                 .register(registry);
+        stateStore = new StateStoreMetrics(registry);
+    }
+
+    /** The shared state store's metrics ({@code authgate_state_store_*}). */
+    public StateStoreMetrics stateStore() {
+        return stateStore;
     }
 
     private Histogram durationHistogram(String name, String help) {
