@@ -79,7 +79,7 @@ public record StateConfig(Store store, RedisConfig redis, OnFailure onFailure) {
                         + "rediss-sentinel://host:port (the value from " + url.origin() + " is not shown)");
             }
             if (cluster && scheme.endsWith("-sentinel")) {
-                throw new IllegalArgumentException("cluster: true cannot be combined with a redis-sentinel:// url");
+                throw new IllegalArgumentException("cluster: cannot be combined with a redis-sentinel:// url");
             }
             Objects.requireNonNull(keyPrefix, "key_prefix");
             if (keyPrefix.length() > 64 || keyPrefix.chars().anyMatch(c -> c <= ' ' || c > '~')) {
