@@ -71,9 +71,13 @@ public final class RedisStateStore implements AutoCloseable {
     private final RedisURI uri;
     private final AtomicInteger failures = new AtomicInteger();
     private volatile long breakerOpenedAt;
-    private volatile StatefulConnection<String, String> connection;
-    private volatile RedisClusterAsyncCommands<String, String> commands;
+    /** The connection and its commands, published together once connected. */
+    private volatile Live live;
     private volatile boolean closed;
+
+    private record Live(StatefulConnection<String, String> connection,
+                        RedisClusterAsyncCommands<String, String> commands) {
+    }
 
     private RedisStateStore(StateConfig.RedisConfig config, StateStoreMetrics metrics) {
         this.config = config;
@@ -104,7 +108,11 @@ public final class RedisStateStore implements AutoCloseable {
                 .build();
         if (config.cluster()) {
             RedisClusterClient cluster = RedisClusterClient.create(resources, uri);
+            // Cluster: per-node connections open lazily at a node's first command, so rejecting commands while a
+            // node connection is not up yet would refuse that first command; accept them instead: queued commands
+            // still fail after command_timeout, the queue is bounded and the breaker stops a pile-up.
             cluster.setOptions(ClusterClientOptions.builder(options)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                     .build());
@@ -131,15 +139,15 @@ public final class RedisStateStore implements AutoCloseable {
 
     /** Connected, and the breaker closed: {@code authgate_state_store_up}. */
     public boolean up() {
-        StatefulConnection<String, String> c = connection;
-        return c != null && c.isOpen() && !breakerOpen();
+        Live l = live;
+        return l != null && l.connection().isOpen() && !breakerOpen();
     }
 
     /** {@code up}, {@code connecting} (never connected yet), {@code down} or {@code failing} (breaker open). */
     public String state() {
-        StatefulConnection<String, String> c = connection;
-        if (c == null) return "connecting";
-        if (!c.isOpen()) return "down";
+        Live l = live;
+        if (l == null) return "connecting";
+        if (!l.connection().isOpen()) return "down";
         return breakerOpen() ? "failing" : "up";
     }
 
@@ -155,9 +163,13 @@ public final class RedisStateStore implements AutoCloseable {
         if (closed) return;
         CompletionStage<? extends StatefulConnection<String, String>> pending;
         try {
-            pending = client instanceof RedisClusterClient
-                    ? ((RedisClusterClient) client).connectAsync(StringCodec.UTF8)
-                    : ((RedisClient) client).connectAsync(StringCodec.UTF8, uri);
+            if (client instanceof RedisClusterClient) {
+                // Lettuce 7 wants the topology loaded before connecting (its sync getPartitions() would block)
+                RedisClusterClient cluster = (RedisClusterClient) client;
+                pending = cluster.refreshPartitionsAsync().thenCompose(v -> cluster.connectAsync(StringCodec.UTF8));
+            } else {
+                pending = ((RedisClient) client).connectAsync(StringCodec.UTF8, uri);
+            }
         } catch (RuntimeException e) {
             pending = CompletableFuture.failedFuture(e);
         }
@@ -181,10 +193,9 @@ public final class RedisStateStore implements AutoCloseable {
             conn.closeAsync();
             return;
         }
-        connection = conn;
-        commands = conn instanceof StatefulRedisClusterConnection
+        live = new Live(conn, conn instanceof StatefulRedisClusterConnection
                 ? ((StatefulRedisClusterConnection<String, String>) conn).async()
-                : ((StatefulRedisConnection<String, String>) conn).async();
+                : ((StatefulRedisConnection<String, String>) conn).async());
         LOG.info("state store: connected to {}", describe());
     }
 
@@ -193,11 +204,11 @@ public final class RedisStateStore implements AutoCloseable {
      * {@link StoreUnavailableException} while not connected or while the breaker is open.
      */
     <T> CompletionStage<T> call(String op, Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
-        RedisClusterAsyncCommands<String, String> c = commands;
-        StatefulConnection<String, String> conn = connection;
-        if (closed || c == null || !conn.isOpen()) {
-            return unavailable(op, closed ? "closed" : c == null ? "not connected yet" : "disconnected");
+        Live l = live;
+        if (closed || l == null || !l.connection().isOpen()) {
+            return unavailable(op, closed ? "closed" : l == null ? "not connected yet" : "disconnected");
         }
+        RedisClusterAsyncCommands<String, String> c = l.commands();
         if (breakerOpen()) return unavailable(op, "failing, circuit open");
         long started = System.nanoTime();
         CompletionStage<T> stage;
@@ -280,9 +291,9 @@ public final class RedisStateStore implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        StatefulConnection<String, String> c = connection;
+        Live l = live;
         try {
-            if (c != null) c.close();
+            if (l != null) l.connection().close();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);
         } finally {
