@@ -25,7 +25,7 @@ class ConfigLoaderRefusalTest {
 
     @Test
     void refusesUnknownTopLevelKeyNamingTheKnownOnes() {
-        assertEquals(h.at(3) + "listne: unknown key (known: gateway, listen, limits, admin, errors, upstreams, routes)",
+        assertEquals(h.at(3) + "listne: unknown key (known: gateway, listen, limits, admin, errors, upstreams, routes, state)",
                 h.error("""
                         listen:
                           address: 127.0.0.1:0
