@@ -22,6 +22,8 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.IOUringProvider;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -92,18 +94,20 @@ public final class RedisStateStore implements AutoCloseable {
                 .timer(timer)
                 .reconnectDelay(Delay.fullJitter(RETRY_MIN, RETRY_MAX, 2, TimeUnit.MILLISECONDS))
                 .build();
-        SocketOptions socket = SocketOptions.builder()
+        SocketOptions.Builder socket = SocketOptions.builder()
                 .connectTimeout(config.connectTimeout())
                 .keepAlive(SocketOptions.KeepAliveOptions.builder().enable().idle(KEEPALIVE_IDLE)
-                        .interval(Duration.ofSeconds(1)).count(3).build())
-                .tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable().tcpUserTimeout(USER_TIMEOUT)
-                        .build())
-                .build();
+                        .interval(Duration.ofSeconds(1)).count(3).build());
+        // TCP_USER_TIMEOUT needs a native transport; Lettuce refuses to connect when it is asked for without one
+        if (EpollProvider.isAvailable() || IOUringProvider.isAvailable()) {
+            socket.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable().tcpUserTimeout(USER_TIMEOUT)
+                    .build());
+        }
         ClientOptions options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .requestQueueSize(REQUEST_QUEUE)
-                .socketOptions(socket)
+                .socketOptions(socket.build())
                 .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
                 .build();
         if (config.cluster()) {
