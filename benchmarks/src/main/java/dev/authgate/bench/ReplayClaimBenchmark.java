@@ -68,7 +68,10 @@ public class ReplayClaimBenchmark {
                 Duration.ofSeconds(2)), new Metrics().stateStore());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!redisStore.up()) {
-            if (System.nanoTime() > deadline) throw new IOException("redis-server did not come up: see " + dir);
+            if (System.nanoTime() > deadline) {
+                tearDown(); // JMH skips the tear-down of a failed set-up: stop what was started
+                throw new IOException("redis-server did not come up: see " + dir);
+            }
             Thread.sleep(20);
         }
         replay = new RedisReplayStore(redisStore);
