@@ -1,6 +1,9 @@
 package dev.authgate.state;
 
+import dev.authgate.admin.AdminServer;
+import dev.authgate.config.AdminConfig;
 import dev.authgate.config.GatewayConfig;
+import dev.authgate.config.StateConfig;
 import dev.authgate.observe.AccessLogEntry;
 import dev.authgate.observe.Metrics;
 import dev.authgate.testing.Await;
@@ -226,6 +229,36 @@ class SharedStateEndToEndTest {
         Await.until("on_failure.throttle: local blocks after max failures on this instance",
                 () -> a.send(bearer("wrong-x")).status() == 429);
         assertTrue(a.metrics().scrape().contains("op=\"throttle\",result=\"unavailable\""));
+    }
+
+    @Test
+    void readyzStays200AndNamesTheStoresStateAndAReloadKeepsTheStore() throws Exception {
+        startAll();
+        Path d = Files.createDirectories(dir.resolve("gw-a"));
+        GatewayConfig cfg = TestConfigs.load(d, yaml("gw-a", redis.url(), "reject", "reject"));
+        Metrics metrics = new Metrics();
+        SharedState state = SharedState.open(cfg.state(), metrics, 1000);
+        open.add(state);
+        GatewayFixture gw = GatewayFixture.start(cfg, state, metrics);
+        open.add(gw);
+        AdminServer admin = AdminServer.start(new AdminConfig("127.0.0.1", 0), metrics, () -> true,
+                () -> "state: " + state.describe() + "\n");
+        open.add(admin::stop);
+        String readyz = crlf("GET /readyz HTTP/1.1\nHost: x\n\n");
+        Await.until("ready, store up", () -> RawHttp.exchange(admin.port(), readyz).bodyText()
+                .equals("ready\nstate: redis " + redis.url() + " (up)\n"));
+
+        gw.server().reload(cfg.withState(StateConfig.memory()));
+        String d1 = delivery("d-reload", "{}");
+        assertEquals(200, gw.send(d1).status());
+        backend.takeRequest();
+        Await.until("still checked in Redis after a reload that changed state:",
+                () -> gw.send(d1).status() == 401);
+
+        redis.kill();
+        RawHttp.Response down = RawHttp.exchange(admin.port(), readyz);
+        assertEquals(200, down.status(), "routes without replay protection are still served");
+        assertTrue(down.bodyText().contains("(down)") || down.bodyText().contains("(failing)"), down.bodyText());
     }
 
     private long countInRedis() {
