@@ -147,6 +147,7 @@ class SharedStateEndToEndTest {
         String d = delivery("d-" + UUID.randomUUID(), "{\"n\":1}");
         assertEquals(200, a.send(d).status());
         backend.takeRequest();
+        awaitCommitted();
         RawHttp.Response again = b.send(d);
         assertEquals(401, again.status());
         assertEquals("replayed", again.json().get("reason"));
@@ -167,6 +168,7 @@ class SharedStateEndToEndTest {
         String d = delivery("d-ack", "{}");
         assertEquals(200, a.send(d).status());
         backend.takeRequest();
+        awaitCommitted();
         RawHttp.Response ack = b.send(d);
         assertEquals(200, ack.status());
         assertEquals("authgate", ack.header("Server"), "the gateway answered, not the upstream");
@@ -259,6 +261,15 @@ class SharedStateEndToEndTest {
         RawHttp.Response down = RawHttp.exchange(admin.port(), readyz);
         assertEquals(200, down.status(), "routes without replay protection are still served");
         assertTrue(down.bodyText().contains("(down)") || down.bodyText().contains("(failing)"), down.bodyText());
+    }
+
+    /**
+     * The commit is sent when the upstream's head arrives, not awaited: it lands in Redis a round trip after the
+     * client may have its 200 (a duplicate inside that round trip is told "in flight"; NOTES).
+     */
+    private void awaitCommitted() {
+        Await.until("the commit landed in Redis", () -> redis.keys().stream()
+                .anyMatch(k -> k.startsWith("test:replay:") && "c".equals(redis.get(k))));
     }
 
     private long countInRedis() {
