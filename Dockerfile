@@ -41,7 +41,7 @@ USER 10001:10001
 WORKDIR /opt/authgate
 # 8443: the gateway (listen.address must be 0.0.0.0:8443 in a container); 9901: the admin listener (/healthz, /readyz,
 # /metrics; the default admin.address 127.0.0.1:9901 is reachable only inside the container: config/examples/docker.yaml
-# sets 0.0.0.0:9901 so that /metrics can be scraped from outside).
+# sets 0.0.0.0:9901 so that /metrics can be scraped from outside, with admin.token from AUTHGATE_ADMIN_TOKEN).
 EXPOSE 8443 9901
 
 # `authgate health` asks the admin listener and exits 0 on a 200: the JRE image needs no curl. A small JVM (~0.4 s of

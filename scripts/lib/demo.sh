@@ -23,6 +23,9 @@ export DEMO_SLACK_SECRET="${DEMO_SLACK_SECRET:-$DEMO_DEFAULT_SLACK_SECRET}"
 # Fixed: config/gateway.yaml holds its bcrypt hash (cost 10), not the password.
 DEMO_ALICE_PASSWORD="alice-demo-password"
 DEMO_GITHUB_BODY="config/examples/github-push.json"
+# The same event indented by 2 spaces (no trailing newline): signed as it is, sent compact, for the re-serialized JSON line.
+DEMO_GITHUB_INDENTED_BODY="config/examples/github-push-indented.json"
+DEMO_GITHUB_COMPACT='{"ref":"refs/heads/main","repository":{"full_name":"acme/orders"},"zen":"Keep it logically awesome."}'
 
 # True when every value is the default, i.e. the printed curl lines are exactly the README's.
 demo_uses_defaults() {
@@ -55,16 +58,18 @@ demo_config() {
   echo "$out"
 }
 
-# The X-Hub-Signature-256 value for the demo body, as `authgate sign` prints it. Empty if sign fails.
+# The X-Hub-Signature-256 value for the demo body (or the body file given), as `authgate sign` prints it. Empty if
+# sign fails.
 demo_sign_github() {
-  local config=$1
-  java -jar "$DEMO_JAR" sign --config "$config" --route github --body "$DEMO_GITHUB_BODY" 2>/dev/null \
+  local config=$1 body=${2:-$DEMO_GITHUB_BODY}
+  java -jar "$DEMO_JAR" sign --config "$config" --route github --body "$body" 2>/dev/null \
     | tr -d '\r' | sed -n 's/^[Xx]-[Hh]ub-[Ss]ignature-256:[[:space:]]*//p' | head -n 1 || true
 }
 
 # The same value computed independently with openssl (what GitHub does: HMAC-SHA256 of the raw body, hex).
 demo_openssl_github() {
-  printf 'sha256=%s\n' "$(openssl dgst -sha256 -hmac "$DEMO_GITHUB_SECRET" < "$DEMO_GITHUB_BODY" | awk '{print $NF}')"
+  local body=${1:-$DEMO_GITHUB_BODY}
+  printf 'sha256=%s\n' "$(openssl dgst -sha256 -hmac "$DEMO_GITHUB_SECRET" < "$body" | awk '{print $NF}')"
 }
 
 # Prints its arguments as one shell line, quoting only the words that need it.
@@ -90,9 +95,10 @@ DEMO_CURL=(curl -i --cacert certs/ca.crt)
 # EXPECT  for a gateway rejection its reason code; for a forwarded request SCHEME/IDENTITY as the upstream sees them
 #         in X-Auth-Scheme/X-Auth-Identity (- for no identity); - otherwise
 # SOURCE  gateway (Server: authgate) or upstream (Via: 1.1 authgate-demo, no Server: authgate)
-# The caller defines demo_case; DEMO_GITHUB_SIGNATURE must be set.
+# The caller defines demo_case; DEMO_GITHUB_SIGNATURE and DEMO_GITHUB_INDENTED_SIGNATURE must be set.
 demo_cases() {
   local u=$DEMO_URL tok=$DEMO_BEARER_TOKEN key=$DEMO_API_KEY sig=$DEMO_GITHUB_SIGNATURE
+  local isig=$DEMO_GITHUB_INDENTED_SIGNATURE
   local zeros=0000000000000000000000000000000000000000000000000000000000000000
   demo_case 200 none/- upstream "an open route (auth: none)" \
     "$u/health"
@@ -108,6 +114,8 @@ demo_cases() {
     -H "Authorization: Bearer not-a-known-token" "$u/api/orders"
   demo_case 401 credentials_whitespace gateway "two spaces after Bearer (a copy-paste accident)" \
     -H "Authorization: Bearer  $tok" "$u/api/orders"
+  demo_case 401 credentials_malformed gateway "the header value URL-encoded (Bearer%20 for 'Bearer '): the detail says so" \
+    -H "Authorization: Bearer%20$tok" "$u/api/orders"
   demo_case 200 api_key/billing upstream "a valid API key in X-API-Key" \
     -H "X-API-Key: $key" "$u/reports"
   demo_case 401 credentials_in_wrong_header gateway "the right API key in the wrong header" \
@@ -124,6 +132,9 @@ demo_cases() {
   demo_case 401 signature_mismatch gateway "the same signature over a changed body" \
     -H "X-Hub-Signature-256: $sig" -H "X-GitHub-Event: push" -H "Content-Type: application/json" \
     --data-binary '{"ref":"refs/heads/evil"}' "$u/webhooks/github"
+  demo_case 401 signature_mismatch gateway "signed as indented JSON, delivered compact: the detail names the re-serialized JSON" \
+    -H "X-Hub-Signature-256: $isig" -H "X-GitHub-Event: push" -H "Content-Type: application/json" \
+    --data-binary "$DEMO_GITHUB_COMPACT" "$u/webhooks/github"
   demo_case 401 signature_missing gateway "an unsigned delivery" \
     -H "X-GitHub-Event: push" -H "Content-Type: application/json" \
     --data-binary "@$DEMO_GITHUB_BODY" "$u/webhooks/github"

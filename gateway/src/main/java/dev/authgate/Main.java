@@ -6,6 +6,7 @@ import dev.authgate.cli.ExplainCommand;
 import dev.authgate.cli.GenCertsCommand;
 import dev.authgate.cli.HashPasswordCommand;
 import dev.authgate.cli.HealthCommand;
+import dev.authgate.cli.JwtCommand;
 import dev.authgate.cli.RunCommand;
 import dev.authgate.cli.SignCommand;
 import picocli.CommandLine;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
                 HealthCommand.class,
                 SignCommand.class,
                 ExplainCommand.class,
+                JwtCommand.class,
                 GenCertsCommand.class,
         })
 public final class Main {

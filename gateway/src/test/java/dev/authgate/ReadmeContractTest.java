@@ -145,7 +145,7 @@ class ReadmeContractTest {
     }
 
     /** The anchors GitHub makes for a page's headings: lower case, punctuation dropped, spaces to '-', -1 for repeats. */
-    private static Set<String> anchorsOf(Path page) {
+    static Set<String> anchorsOf(Path page) {
         String markdown;
         try {
             markdown = Files.readString(page);

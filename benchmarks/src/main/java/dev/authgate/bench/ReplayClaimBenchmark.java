@@ -3,6 +3,7 @@ package dev.authgate.bench;
 import dev.authgate.config.Secret;
 import dev.authgate.config.StateConfig;
 import dev.authgate.observe.Metrics;
+import dev.authgate.observe.StateStoreMetrics;
 import dev.authgate.replay.InMemoryReplayStore;
 import dev.authgate.replay.ReplayStore;
 import dev.authgate.state.RedisReplayStore;
@@ -65,7 +66,7 @@ public class ReplayClaimBenchmark {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         redisStore = RedisStateStore.start(new StateConfig.RedisConfig(
                 new Secret("redis://127.0.0.1:" + port, "inline"), false, "bench:", Duration.ofSeconds(1),
-                Duration.ofSeconds(2)), new Metrics().stateStore());
+                Duration.ofSeconds(2)), StateStoreMetrics.of(new Metrics()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!redisStore.up()) {
             if (System.nanoTime() > deadline) {

@@ -2,6 +2,7 @@ package dev.authgate.admin;
 
 import dev.authgate.observe.Metrics;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
@@ -22,10 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Answers {@code /healthz}, {@code /readyz} and {@code /metrics} (see {@link AdminServer}). Stateless, shared. */
+/**
+ * Answers {@code /healthz}, {@code /readyz}, {@code /metrics} and the rejections explorer ({@link RejectionsEndpoints})
+ * (see {@link AdminServer}). Stateless, shared.
+ */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
@@ -33,11 +38,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final Metrics metrics;
     private final BooleanSupplier ready;
+    private final RejectionsEndpoints rejections;
+    private final AdminToken token;
     private final Supplier<String> status;
 
-    AdminHandler(Metrics metrics, BooleanSupplier ready, Supplier<String> status) {
+    AdminHandler(Metrics metrics, BooleanSupplier ready, Clock clock, AdminToken token, Supplier<String> status) {
         this.metrics = metrics;
         this.ready = ready;
+        this.rejections = new RejectionsEndpoints(metrics, clock);
+        this.token = token;
         this.status = status;
     }
 
@@ -51,7 +60,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean head = HttpMethod.HEAD.equals(request.method());
         String path = path(request.uri());
         FullHttpResponse response;
-        if (!path.equals("/healthz") && !path.equals("/readyz") && !path.equals("/metrics")) {
+        if (!token.allows(path, request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            response = text(ctx, HttpResponseStatus.UNAUTHORIZED, "admin token required\n");
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, AdminToken.CHALLENGE);
+        } else if (!path.equals("/healthz") && !path.equals("/readyz") && !path.equals("/metrics")
+                && !RejectionsEndpoints.serves(path)) {
             response = text(ctx, HttpResponseStatus.NOT_FOUND, "not found\n");
         } else if (!head && !HttpMethod.GET.equals(request.method())) {
             response = text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
@@ -62,8 +75,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             response = isReady()
                     ? text(ctx, HttpResponseStatus.OK, "ready\n" + status.get())
                     : text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
-        } else {
+        } else if (path.equals("/metrics")) {
             response = metrics(ctx);
+        } else {
+            response = rejections(ctx, path, request.uri());
         }
         send(ctx, response, keepAlive, head);
     }
@@ -91,8 +106,21 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return response;
     }
 
+    private FullHttpResponse rejections(ChannelHandlerContext ctx, String path, String uri) {
+        try {
+            return rejections.answer(ctx.alloc(), path, uri);
+        } catch (RuntimeException e) {
+            log.warn("{} failed: {}", path, e.toString());
+            return text(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed\n");
+        }
+    }
+
     private static FullHttpResponse text(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
-        ByteBuf content = ByteBufUtil.writeUtf8(ctx.alloc(), body);
+        return text(ctx.alloc(), status, body);
+    }
+
+    static FullHttpResponse text(ByteBufAllocator alloc, HttpResponseStatus status, String body) {
+        ByteBuf content = ByteBufUtil.writeUtf8(alloc, body);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, TEXT);
         return response;

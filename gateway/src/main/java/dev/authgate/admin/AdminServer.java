@@ -21,6 +21,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,10 +37,13 @@ import java.util.function.Supplier;
  *   GET /readyz    200 "ready" | 503 "not ready"   from the {@code ready} supplier (config loaded, listeners bound,
  *                                             not draining)
  *   GET /metrics   200 Prometheus text ({@link Metrics#CONTENT_TYPE})
+ *   GET /rejections, /rejections.json, /rejections/groups.json   the rejections explorer ({@link RejectionsEndpoints})
  *   other path     404;  other method than GET/HEAD  405 with {@code Allow: GET, HEAD}
  * </pre>
+ * With {@code admin.token} set, every path but {@code /healthz}, {@code /readyz} and the explorer page's data-free
+ * assets answers 401 without {@code Authorization: Bearer <token>} ({@link AdminToken}).
  * Every response has {@code Server: authgate}, {@code Cache-Control: no-store} and a {@code Content-Length}; the
- * query string is ignored. Connections idle for 60 s are closed.
+ * query string is ignored but by the explorer's JSON (its filters). Connections idle for 60 s are closed.
  *
  * <p>Port 0 binds an ephemeral port: read it with {@link #port()}. {@link #stop()} closes the listener and every
  * open admin connection; it is idempotent.
@@ -84,7 +88,8 @@ public final class AdminServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("authgate-admin", true), NioIoHandler.newFactory());
         ChannelGroup channels = new DefaultChannelGroup("authgate-admin", GlobalEventExecutor.INSTANCE);
-        AdminHandler handler = new AdminHandler(metrics, ready, Objects.requireNonNull(status, "status"));
+        AdminHandler handler = new AdminHandler(metrics, ready, Clock.systemUTC(), new AdminToken(config.token()),
+                Objects.requireNonNull(status, "status"));
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)

@@ -14,22 +14,14 @@ import java.util.concurrent.CompletionStage;
  * so a later (possibly slow, e.g. Basic) scheme runs only when the earlier ones rejected; a member that fails
  * technically fails the whole stage.
  */
-public final class AnyAuthenticator implements Authenticator {
+public final class AnyAuthenticator extends Combinator {
     static final String SCHEME = "any";
 
-    private final List<Authenticator> members;
-    private final List<String> challenges;
-
     public AnyAuthenticator(List<Authenticator> members) {
+        super(members);
         if (members.isEmpty()) {
             throw new IllegalArgumentException("any: at least one scheme is required");
         }
-        this.members = List.copyOf(members);
-        List<String> all = new ArrayList<>();
-        for (Authenticator m : this.members) {
-            all.addAll(m.challenges());
-        }
-        this.challenges = List.copyOf(all);
     }
 
     @Override
@@ -37,15 +29,12 @@ public final class AnyAuthenticator implements Authenticator {
         return SCHEME;
     }
 
-    /** The first member's challenge; {@link #challenges()} has all of them. */
     @Override
-    public String challenge() {
-        return challenges.isEmpty() ? null : challenges.get(0);
-    }
-
-    @Override
-    public List<String> challenges() {
-        return challenges;
+    public boolean ready() {
+        for (Authenticator m : members) {
+            if (!m.ready()) return false;
+        }
+        return true;
     }
 
     @Override
@@ -67,9 +56,10 @@ public final class AnyAuthenticator implements Authenticator {
     }
 
     private AuthResult verdict(List<AuthResult.Rejected> rejected) {
-        for (AuthResult.Rejected r : rejected) {
+        for (int i = 0; i < rejected.size(); i++) {
+            AuthResult.Rejected r = rejected.get(i);
             if (r.credentialPresent()) {
-                return r;
+                return r.challenges() == null ? r : withOthersChallenges(i, r);
             }
         }
         List<String> details = new ArrayList<>();
@@ -78,6 +68,20 @@ public final class AnyAuthenticator implements Authenticator {
         }
         return new AuthResult.Rejected(Reason.CREDENTIALS_MISSING,
                 "no credential for any accepted scheme (" + String.join("; ", details) + ")", false);
+    }
+
+    /**
+     * A member's rejection that carries its own challenges (jwt's {@code error="invalid_token"}): in the member's
+     * place among every member's challenges, so the sender still learns the other schemes the route accepts. A
+     * rejection without challenges (503 {@code keys_unavailable}) keeps none.
+     */
+    private AuthResult.Rejected withOthersChallenges(int index, AuthResult.Rejected r) {
+        if (r.challenges().isEmpty()) return r;
+        List<String> all = new ArrayList<>();
+        for (int j = 0; j < members.size(); j++) {
+            all.addAll(j == index ? r.challenges() : members.get(j).challenges());
+        }
+        return new AuthResult.Rejected(r.reason(), r.detail(), true, all, r.retryAfter());
     }
 
     @Override

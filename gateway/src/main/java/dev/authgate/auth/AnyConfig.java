@@ -18,6 +18,9 @@ public record AnyConfig(List<AuthConfig> schemes) implements AuthConfig {
             if (s instanceof AnyConfig || s.scheme().equals("none")) {
                 throw new IllegalArgumentException("any: may not contain '" + s.scheme() + "'");
             }
+            if (s instanceof AllConfig all && all.schemes().stream().anyMatch(AllConfig::combinator)) {
+                throw new IllegalArgumentException("any: combinators nest one level only");
+            }
         }
     }
 
@@ -31,9 +34,19 @@ public record AnyConfig(List<AuthConfig> schemes) implements AuthConfig {
         return schemes.stream().map(AuthConfig::summary).collect(Collectors.joining(",", "any(", ")"));
     }
 
-    /** The schemes of a route: the one, or the members of {@code any:}; empty for null. */
+    @Override
+    public boolean needsClientCertificate() {
+        return schemes.stream().anyMatch(AuthConfig::needsClientCertificate);
+    }
+
+    /** The schemes of a route: the one, or the members of {@code any:} and {@code all:} (nested ones too); empty for null. */
     public static List<AuthConfig> members(AuthConfig auth) {
         if (auth == null) return List.of();
-        return auth instanceof AnyConfig any ? any.schemes() : List.of(auth);
+        List<AuthConfig> nested = auth instanceof AnyConfig any ? any.schemes()
+                : auth instanceof AllConfig all ? all.schemes() : null;
+        if (nested == null) return List.of(auth);
+        List<AuthConfig> out = new java.util.ArrayList<>();
+        for (AuthConfig m : nested) out.addAll(members(m));
+        return out;
     }
 }

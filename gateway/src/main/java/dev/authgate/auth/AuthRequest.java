@@ -1,5 +1,6 @@
 package dev.authgate.auth;
 
+import dev.authgate.tls.ClientCertificate;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
 
@@ -14,7 +15,15 @@ import io.netty.handler.codec.http.HttpHeaders;
  * @param headers  the request headers as received
  * @param body     the raw body (possibly empty, never null)
  * @param clientIp the client IP as the gateway determined it (socket or trusted X-Forwarded-For)
+ * @param clientCertificate the connection's client certificate and the verdict on its chain; null when the listener
+ *                 requests none (no {@code listen.tls.client_ca}, plain HTTP, or a request judged offline)
  */
 public record AuthRequest(String method, String path, String rawQuery, HttpHeaders headers, ByteBuf body,
-                          String clientIp) {
+                          String clientIp, ClientCertificate clientCertificate) {
+
+    /** A request without a client certificate. */
+    public AuthRequest(String method, String path, String rawQuery, HttpHeaders headers, ByteBuf body,
+                       String clientIp) {
+        this(method, path, rawQuery, headers, body, clientIp, null);
+    }
 }

@@ -9,6 +9,7 @@ import dev.authgate.http.Reason;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -70,6 +71,19 @@ public interface AuthScheme<C extends AuthConfig> {
     /** For {@code explain}: what cannot be judged offline, or how it was judged. */
     default List<String> notes(C config, boolean passed, Instant judgedAt) {
         return List.of();
+    }
+
+    /**
+     * Credentials of the block that expire ({@code expires:}), identity to time, for
+     * {@code authgate_credential_expiry_seconds} and the start-up/reload warnings.
+     */
+    default Map<String, Instant> expiries(C config) {
+        return Map.of();
+    }
+
+    /** What one credential is called in expiry warnings: {@code token}, {@code key}. */
+    default String credentialKind() {
+        return "credential";
     }
 
     /** Whether {@code authgate sign} can sign for this scheme ({@link #sign}). */

@@ -31,4 +31,12 @@ public interface Authenticator {
     }
 
     CompletionStage<AuthResult> authenticate(AuthRequest request);
+
+    /**
+     * Whether this authenticator can decide yet ({@code /readyz}): false while keys it depends on were never loaded
+     * (a {@code jwt} issuer's JWKS before its first fetch). Cheap and non-blocking.
+     */
+    default boolean ready() {
+        return true;
+    }
 }

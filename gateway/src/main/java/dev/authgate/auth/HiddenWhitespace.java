@@ -22,7 +22,9 @@ public final class HiddenWhitespace {
             case '\u180E': // Mongolian vowel separator (a space before Unicode 6.3)
                 return true;
             default:
-                return Character.isWhitespace(c) || Character.isSpaceChar(c);
+                // FORMAT (Cf): invisible marks such as U+200E, U+202E, U+2061, U+00AD that a copy brings along.
+                return Character.isWhitespace(c) || Character.isSpaceChar(c)
+                        || Character.getType(c) == Character.FORMAT;
         }
     }
 
@@ -43,6 +45,31 @@ public final class HiddenWhitespace {
                 if (n == 'n' || n == 'r' || n == 't') {
                     return "a literal \\" + n;
                 }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * As {@link #find}, with where the character is in the credential: e.g.
+     * {@code "a zero-width space (U+200B) at the start of the token"}. Only start, inside or end: never an offset.
+     *
+     * @param noun what the credential is called in the detail, e.g. {@code "token"}
+     */
+    public static String findWhere(CharSequence s, String noun) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            int width = 0;
+            if (isSpaceLike(c)) {
+                width = 1;
+            } else if (c == '\\' && i + 1 < s.length() && "nrt".indexOf(s.charAt(i + 1)) >= 0) {
+                width = 2;
+            }
+            if (width > 0) {
+                String where = i == 0 ? "at the start of the " : i + width >= s.length() ? "at the end of the "
+                        : "inside the ";
+                String what = width == 1 ? describe(c) : "a literal \\" + s.charAt(i + 1);
+                return what + " " + where + noun;
             }
         }
         return null;
@@ -78,11 +105,18 @@ public final class HiddenWhitespace {
             case '\u200D':
                 return "a zero-width joiner (U+200D)";
             case '\u2060':
-                return "a word joiner (U+2060)";
+                return "a zero-width word joiner (U+2060)";
+            case '\u00AD':
+                return "an invisible soft hyphen (U+00AD)";
+            case '\u200E':
+                return "an invisible left-to-right mark (U+200E)";
+            case '\u200F':
+                return "an invisible right-to-left mark (U+200F)";
             case '\uFEFF':
                 return "a zero-width no-break space / byte order mark (U+FEFF)";
             default:
-                return "a Unicode space (" + codePoint(c) + ")";
+                return Character.getType(c) == Character.FORMAT ? "an invisible character (" + codePoint(c) + ")"
+                        : "a Unicode space (" + codePoint(c) + ")";
         }
     }
 

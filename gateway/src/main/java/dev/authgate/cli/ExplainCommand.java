@@ -2,6 +2,7 @@ package dev.authgate.cli;
 
 import dev.authgate.auth.AnyConfig;
 import dev.authgate.auth.AuthResult;
+import dev.authgate.auth.AuthServices;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.none.NoneConfig;
 import dev.authgate.auth.schemes.AuthSchemes;
@@ -107,14 +108,19 @@ public final class ExplainCommand implements Callable<Integer> {
         }
         Clock judged = now == null ? clock : Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC);
         GatewayRuntime runtime;
+        // bcrypt runs on this thread: a CLI has nothing else to do meanwhile
+        AuthSupport support = new AuthSupport(Runnable::run, judged);
         try {
-            // bcrypt runs on this thread: a CLI has nothing else to do meanwhile
-            runtime = GatewayRuntime.create(loaded, new AuthSupport(Runnable::run, judged));
+            runtime = GatewayRuntime.create(loaded, support);
         } catch (IllegalArgumentException e) {
+            support.services().close();
             err.println("explain: cannot load --config " + config + ": " + e.getMessage());
             return USAGE;
         }
-        try (CapturedRequest captured = CapturedRequest.read(capture, runtime.limits())) {
+        // jwt routes: judge with each jwks_url fetched once now (the last JWKS explain can fetch).
+        KeyWait.until(runtime::ready, JwtCommand.Inspect.KEY_WAIT);
+        try (AuthServices ignored = support.services();
+             CapturedRequest captured = CapturedRequest.read(capture, runtime.limits())) {
             RequestGate.Verdict verdict = judge(runtime, captured);
             print(out, runtime, captured, verdict, judged);
             return verdict.passed() ? PASS : REJECT;

@@ -81,6 +81,7 @@ public final class RunCommand implements Callable<Integer> {
         if ("json".equals(logFormat)) AccessLogFormat.useJson();
 
         Metrics metrics = new Metrics();
+        metrics.recentRejections().capacity(cfg.admin().recentRejections());
         SharedState state = SharedState.open(cfg.state(), metrics, REPLAY_STORE_ENTRIES);
         UpstreamForwarder forwarder = new UpstreamForwarder();
         GatewayServer server;
@@ -95,7 +96,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         AdminServer admin;
         try {
-            admin = AdminServer.start(cfg.admin(), metrics, server::isAccepting,
+            admin = AdminServer.start(cfg.admin(), metrics, server::isReady,
                     () -> "state: " + state.describe() + "\n");
         } catch (IllegalStateException e) {
             server.stop(Duration.ZERO);

@@ -22,4 +22,9 @@ public interface AuthConfig {
     default String summary() {
         return scheme();
     }
+
+    /** True when this scheme (or a member of a combinator) judges the client certificate ({@code mtls}). */
+    default boolean needsClientCertificate() {
+        return false;
+    }
 }

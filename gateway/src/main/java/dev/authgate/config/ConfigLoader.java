@@ -1,5 +1,6 @@
 package dev.authgate.config;
 
+import dev.authgate.http.TraceContext;
 import dev.authgate.tls.SslContexts;
 import dev.authgate.tls.TlsConfig;
 import io.netty.util.ReferenceCountUtil;
@@ -102,25 +103,41 @@ public final class ConfigLoader {
         log.warn("config: {}", warning);
     }
 
+    private static final String[] TLS_KEYS = {"cert", "key", "protocols", "expiry_warning", "client_ca", "client_crl"};
+
     private GatewayConfig load() throws ConfigException {
         referencedFiles.add(file);
         ConfigMap top = ConfigNode.root(shownFile, parse())
-                .map("gateway", "listen", "limits", "admin", "errors", "upstreams", "routes", "state");
+                .map("gateway", "listen", "limits", "admin", "errors", "trace", "upstreams", "routes", "state");
         String name = gatewayName(top.get("gateway"));
         ConfigMap listenMap = top.require("listen").map("address", "tls");
         ListenConfig listen = listen(listenMap);
         LimitsConfig limits = LimitsReader.read(top.get("limits"));
-        AdminConfig admin = admin(top.get("admin"), listenMap, listen);
+        AdminConfig admin = new AdminReader(secrets).read(top.get("admin"), listenMap, listen);
         ErrorsConfig errors = top.get("errors") == null ? ErrorsConfig.defaults()
                 : new ErrorsConfig(top.get("errors").map("expose_reason").bool("expose_reason", true));
+        TraceContext.Mode trace = traceMode(top.get("trace"));
         Map<String, UpstreamConfig> upstreams = RouteReader.upstreams(top.get("upstreams"));
         List<RouteConfig> routes = new RouteReader(auth, secrets).routes(top.require("routes"), upstreams);
         warnUnusedUpstreams(top.get("upstreams"), upstreams, routes);
+        RouteReader.requireClientCa(top.require("routes"), routes, listen);
         StateConfig state = new StateReader(secrets).read(top.get("state"));
         // last: the most expensive check, after everything cheap has passed
-        if (listen.tls() != null) checkTls(listenMap.get("tls").map("cert", "key", "protocols", "expiry_warning"), listen.tls());
-        return new GatewayConfig(name, listen, limits, admin, errors, upstreams, routes, state, file,
+        if (listen.tls() != null) checkTls(listenMap.get("tls").map(TLS_KEYS), listen.tls());
+        return new GatewayConfig(name, listen, limits, admin, errors, trace, upstreams, routes, state, file,
                 referencedFiles);
+    }
+
+    /** {@code trace: { mode: propagate | restart | ignore }}; absent: propagate. */
+    private static TraceContext.Mode traceMode(ConfigNode trace) throws ConfigException {
+        if (trace == null) return TraceContext.Mode.PROPAGATE;
+        ConfigNode mode = trace.map("mode").get("mode");
+        if (mode == null) return TraceContext.Mode.PROPAGATE;
+        String m = mode.string();
+        for (TraceContext.Mode candidate : TraceContext.Mode.values()) {
+            if (candidate.key().equals(m)) return candidate;
+        }
+        throw mode.error("'" + Sizes.echo(m) + "' (expected: propagate, restart or ignore)");
     }
 
     private Node parse() throws ConfigException {
@@ -201,12 +218,14 @@ public final class ConfigLoader {
         TlsConfig tls = null;
         ConfigNode t = m.get("tls");
         if (t != null) {
-            ConfigMap tm = t.map("cert", "key", "protocols", "expiry_warning");
+            ConfigMap tm = t.map(TLS_KEYS);
             Path cert = existingFile(tm.require("cert"));
             Path key = existingFile(tm.require("key"));
+            Path clientCa = tm.get("client_ca") == null ? null : existingFile(tm.get("client_ca"));
+            Path clientCrl = tm.get("client_crl") == null ? null : existingFile(tm.get("client_crl"));
             try {
                 tls = new TlsConfig(cert, key, protocols(tm.get("protocols")),
-                        expiryWarning(tm.get("expiry_warning")));
+                        expiryWarning(tm.get("expiry_warning")), clientCa, clientCrl);
             } catch (IllegalArgumentException e) {
                 throw tm.wrap(e);
             }
@@ -221,7 +240,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static HostPort hostPort(ConfigNode n) throws ConfigException {
+    static HostPort hostPort(ConfigNode n) throws ConfigException {
         String s = n.string();
         try {
             return HostPort.parse(s);
@@ -279,31 +298,6 @@ public final class ConfigLoader {
         }
         // only a probe: an OpenSSL context holds native memory until released
         ReferenceCountUtil.release(context);
-    }
-
-    private static AdminConfig admin(ConfigNode n, ConfigMap listenMap, ListenConfig listen) throws ConfigException {
-        AdminConfig admin = AdminConfig.defaults();
-        ConfigNode addressNode = null;
-        if (n != null) {
-            addressNode = n.map("address").get("address");
-            if (addressNode != null) {
-                HostPort hp = hostPort(addressNode);
-                admin = new AdminConfig(hp.host(), hp.port());
-            }
-        }
-        boolean samePort = admin.port() != 0 && admin.port() == listen.port();
-        if (samePort && (admin.host().equals(listen.host()) || isWildcard(admin.host()) || isWildcard(listen.host()))) {
-            if (addressNode != null) {
-                throw addressNode.error("same port as listen.address (" + new HostPort(listen.host(), listen.port()) + ")");
-            }
-            throw listenMap.get("address").error("same port as the admin listener (admin.address defaults to "
-                    + new HostPort(admin.host(), admin.port()) + ")");
-        }
-        return admin;
-    }
-
-    private static boolean isWildcard(String host) {
-        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
     }
 
     private void warnUnusedUpstreams(ConfigNode n, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes)

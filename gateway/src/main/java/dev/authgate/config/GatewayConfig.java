@@ -1,5 +1,7 @@
 package dev.authgate.config;
 
+import dev.authgate.http.TraceContext;
+
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,6 +18,7 @@ import java.util.Set;
  * @param limits          request limits and throttling
  * @param admin           the admin listener (issue 4); never null, has a default address
  * @param errors          how much rejection detail is exposed
+ * @param trace           {@code trace.mode}: continue, restart or ignore W3C trace context (default propagate)
  * @param upstreams       by name, in file order
  * @param routes          in file order (the {@code Router} decides precedence)
  * @param state           {@code state:}: where replay claims and failure counters live (default: memory)
@@ -28,14 +31,24 @@ public record GatewayConfig(
         LimitsConfig limits,
         AdminConfig admin,
         ErrorsConfig errors,
+        TraceContext.Mode trace,
         Map<String, UpstreamConfig> upstreams,
         List<RouteConfig> routes,
         StateConfig state,
         Path source,
         Set<Path> referencedFiles) {
 
+    /** A config with the default {@code trace.mode} (propagate). */
+    public GatewayConfig(String name, ListenConfig listen, LimitsConfig limits, AdminConfig admin, ErrorsConfig errors,
+                         Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes, Path source,
+                         Set<Path> referencedFiles) {
+        this(name, listen, limits, admin, errors, TraceContext.Mode.PROPAGATE, upstreams, routes, source,
+                referencedFiles);
+    }
+
     public GatewayConfig {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(trace, "trace");
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(admin, "admin");
@@ -49,14 +62,15 @@ public record GatewayConfig(
 
     /** A config with {@code state: memory} (the default). */
     public GatewayConfig(String name, ListenConfig listen, LimitsConfig limits, AdminConfig admin, ErrorsConfig errors,
-                         Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes, Path source,
-                         Set<Path> referencedFiles) {
-        this(name, listen, limits, admin, errors, upstreams, routes, StateConfig.memory(), source, referencedFiles);
+                         TraceContext.Mode trace, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes,
+                         Path source, Set<Path> referencedFiles) {
+        this(name, listen, limits, admin, errors, trace, upstreams, routes, StateConfig.memory(), source,
+                referencedFiles);
     }
 
     /** This config with {@code state} replaced. */
     public GatewayConfig withState(StateConfig next) {
-        return new GatewayConfig(name, listen, limits, admin, errors, upstreams, routes, next, source,
+        return new GatewayConfig(name, listen, limits, admin, errors, trace, upstreams, routes, next, source,
                 referencedFiles);
     }
 }

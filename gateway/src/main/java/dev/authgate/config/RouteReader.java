@@ -134,4 +134,17 @@ final class RouteReader {
             throw m.wrap(e);
         }
     }
+
+    /** A route whose auth needs a client certificate ({@code mtls}) needs {@code listen.tls.client_ca}. */
+    static void requireClientCa(ConfigNode routesNode, List<RouteConfig> routes, ListenConfig listen)
+            throws ConfigException {
+        if (listen.tls() != null && listen.tls().clientCa() != null) return;
+        List<ConfigNode> items = routesNode.list();
+        for (int i = 0; i < routes.size(); i++) {
+            if (routes.get(i).auth() != null && routes.get(i).auth().needsClientCertificate()) {
+                throw items.get(i).mapOfNames().raw("auth").errorAtKey("mtls needs listen.tls.client_ca (the CAs that "
+                        + "issue client certificates); without it no client certificate is requested");
+            }
+        }
+    }
 }

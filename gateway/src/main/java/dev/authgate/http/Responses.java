@@ -23,8 +23,8 @@ import java.util.Objects;
  * <p>Every response carries {@code Server: authgate} (no version) and {@code X-Request-Id}, and always a
  * {@code Content-Length}; {@code Connection: close} when the connection closes after it. Errors carry an RFC 9457
  * {@code application/problem+json} body with {@code type, title, status, detail, reason, route, request_id,
- * gateway}. With {@code errors.expose_reason: false} the body keeps only {@code type} ({@code about:blank}),
- * {@code title}, {@code status}, a generic {@code detail}, {@code request_id} and {@code gateway}: the reason code,
+ * trace_id, gateway}. With {@code errors.expose_reason: false} the body keeps only {@code type} ({@code about:blank}),
+ * {@code title}, {@code status}, a generic {@code detail}, {@code request_id}, {@code trace_id} and {@code gateway}: the reason code,
  * the specific detail and the route appear nowhere in it (they stay in the access log).
  *
  * <p>Immutable and thread-safe; one instance per config.
@@ -64,11 +64,21 @@ public final class Responses {
         this.exposeReason = exposeReason;
     }
 
-    /** The problem as a complete response; the caller writes it and owns the buffer until then. */
+    /** The problem as a complete response, without a trace id; see {@link #problem(ByteBufAllocator, Problem, String, String, boolean)}. */
     public FullHttpResponse problem(ByteBufAllocator alloc, Problem problem, String requestId, boolean close) {
+        return problem(alloc, problem, requestId, null, close);
+    }
+
+    /**
+     * The problem as a complete response; the caller writes it and owns the buffer until then.
+     *
+     * @param traceId the request's W3C trace id for the body's {@code trace_id}, or null ({@code trace.mode: ignore})
+     */
+    public FullHttpResponse problem(ByteBufAllocator alloc, Problem problem, String requestId, String traceId,
+                                    boolean close) {
         ByteBuf body = alloc.buffer(256);
         try {
-            writeBody(body, problem, requestId);
+            writeBody(body, problem, requestId, traceId);
         } catch (RuntimeException e) {
             body.release();
             throw e;
@@ -140,7 +150,7 @@ public final class Responses {
         }
     }
 
-    private void writeBody(ByteBuf body, Problem p, String requestId) {
+    private void writeBody(ByteBuf body, Problem p, String requestId, String traceId) {
         try (JsonGenerator g = JSON.createGenerator((java.io.OutputStream) new ByteBufOutputStream(body))) {
             g.writeStartObject();
             if (exposeReason) {
@@ -157,6 +167,8 @@ public final class Responses {
                 g.writeStringField("detail", p.status() >= 500 ? GENERIC_SERVER_DETAIL : GENERIC_CLIENT_DETAIL);
             }
             g.writeStringField("request_id", requestId);
+            // Not a secret and the same in either mode: the sender quotes it to find the request in every system.
+            if (traceId != null) g.writeStringField("trace_id", traceId);
             g.writeStringField("gateway", gatewayName);
             g.writeEndObject();
         } catch (IOException e) {

@@ -30,11 +30,13 @@ import java.time.Instant;
  * @param bytesOut       response body bytes sent
  * @param durationMs     from the head's arrival to the response's last byte
  * @param upstreamMs     time spent on the upstream, or -1 when it was not asked
+ * @param traceId        the W3C trace id the request belongs to, or null ({@code trace.mode: ignore}); last, so that
+ *                       the fields before it keep their places
  */
 public record AccessLogEntry(Instant time, String requestId, String client, String tls, String method, String path,
                              String route, String scheme, String identity, int status, String source, String reason,
                              String detail, String upstream, int upstreamStatus, long bytesIn, long bytesOut,
-                             long durationMs, long upstreamMs) {
+                             long durationMs, long upstreamMs, String traceId) {
 
     /** What replaces each query value in {@link #loggedPath}. */
     public static final String MASK = "\u2026";
@@ -89,6 +91,7 @@ public record AccessLogEntry(Instant time, String requestId, String client, Stri
         private long bytesOut;
         private long durationMs;
         private long upstreamMs = -1;
+        private String traceId;
 
         private Builder() {
         }
@@ -138,6 +141,12 @@ public record AccessLogEntry(Instant time, String requestId, String client, Stri
             return this;
         }
 
+        /** The request's trace id (null: none). */
+        public Builder trace(String traceId) {
+            this.traceId = traceId;
+            return this;
+        }
+
         public Builder traffic(long bytesIn, long bytesOut, long durationMs) {
             this.bytesIn = bytesIn;
             this.bytesOut = bytesOut;
@@ -148,7 +157,7 @@ public record AccessLogEntry(Instant time, String requestId, String client, Stri
         public AccessLogEntry build() {
             return new AccessLogEntry(time, requestId, client, tls, method, path, route, scheme, identity, status,
                     source == null ? null : source.label(), reason, detail, upstream, upstreamStatus, bytesIn,
-                    bytesOut, durationMs, upstreamMs);
+                    bytesOut, durationMs, upstreamMs, traceId);
         }
     }
 
@@ -174,6 +183,7 @@ public record AccessLogEntry(Instant time, String requestId, String client, Stri
         field(sb, "bytes_out", Long.toString(bytesOut));
         field(sb, "duration_ms", Long.toString(durationMs));
         field(sb, "upstream_ms", upstreamMs < 0 ? null : Long.toString(upstreamMs));
+        field(sb, "trace_id", traceId);
         return sb.toString();
     }
 

@@ -17,7 +17,8 @@ import java.time.Instant;
  * <pre>{"time":"2026-11-23T11:41:09.036Z","request_id":"01M8...","client":"127.0.0.1:46752","tls":"TLSv1.3",
  *  "method":"GET","path":"/api/orders","route":"api","scheme":"bearer","identity":null,"status":401,
  *  "source":"gateway","reason":"credentials_missing","detail":"...","upstream":null,"upstream_status":null,
- *  "bytes_in":0,"bytes_out":280,"duration_ms":15,"upstream_ms":null}</pre>
+ *  "bytes_in":0,"bytes_out":280,"duration_ms":15,"upstream_ms":null,
+ *  "trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}</pre>
  *
  * Absent values ({@code -} in the text format) are JSON {@code null}; numbers are numbers. An event that does not carry
  * an {@link AccessLogEntry} (the encoder attached to another logger) is written as
@@ -88,6 +89,7 @@ public final class AccessLogJsonEncoder extends EncoderBase<ILoggingEvent> {
         } else {
             g.writeNumberField("upstream_ms", e.upstreamMs());
         }
+        string(g, "trace_id", e.traceId());
         g.writeEndObject();
     }
 

@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The gateway's Prometheus metrics (docs/operations.md, "Metrics"), recorded through methods named for events and exposed by
- * {@link #scrape()} in the Prometheus text format (written by the client library, never by hand).
+ * The gateway's Prometheus metrics (docs/operations.md, "Metrics"), recorded through methods named for events and
+ * exposed by {@link #scrape()} in the Prometheus text format (written by the client library, never by hand).
  *
  * <p>Each instance owns its own {@link PrometheusRegistry} (not the library's global default), so a test or a second
  * gateway in the same JVM starts from zero. Create one per process and keep it across config reloads: counters must
@@ -34,7 +35,6 @@ import java.util.function.Supplier;
  * codes and schemes from fixed lists, status is a number. A {@code null} route (no route matched) is recorded as
  * {@link MetricsNames#NO_ROUTE}. Every method is thread-safe and cheap enough for the event loop;
  * {@link #requestCompleted} caches its data points per route, status and source.
- *
  * <p>Callback gauges ({@code authgate_certificate_expiry_seconds}, {@code authgate_replay_store_entries}) call their
  * suppliers at scrape time, on the scraping thread; a supplier that throws or returns null is skipped for that scrape.
  */
@@ -48,7 +48,7 @@ public final class Metrics {
     static final double[] DURATION_BUCKETS = {
             0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
-    private final PrometheusRegistry registry = new PrometheusRegistry();
+    final PrometheusRegistry registry = new PrometheusRegistry(); // package-private: StateStoreMetrics.of registers in it
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Clock clock;
 
@@ -63,11 +63,12 @@ public final class Metrics {
     private final Gauge lastReloadSuccess;
     private final Counter authThrottled;
     private final Counter replayOperations;
-    private final StateStoreMetrics stateStore;
+    private final KeyMetrics keys;
 
     private final Map<String, RouteHandles> routes = new ConcurrentHashMap<>();
     private final Map<String, Supplier<Instant>> certificates = new ConcurrentHashMap<>();
     private volatile Supplier<OptionalLong> replayEntries = OptionalLong::empty;
+    private final RecentRejections recentRejections = new RecentRejections();
 
     /** Metrics on the system clock (UTC). */
     public Metrics() {
@@ -160,12 +161,12 @@ public final class Metrics {
                 .labelNames("op", "result")
                 .withoutExemplars()
                 .register(registry);
-        stateStore = new StateStoreMetrics(registry);
+        keys = new KeyMetrics(registry, clock);
     }
 
-    /** The shared state store's metrics ({@code authgate_state_store_*}). */
-    public StateStoreMetrics stateStore() {
-        return stateStore;
+    /** JWKS and credential-expiry metrics. */
+    public KeyMetrics keys() {
+        return keys;
     }
 
     private Histogram durationHistogram(String name, String help) {
@@ -291,6 +292,20 @@ public final class Metrics {
     /** A request was refused with 429 {@code too_many_failures} ({@code authgate_auth_throttled_total}). */
     public void authThrottled() {
         authThrottled.inc();
+    }
+
+    /** The recent rejections that {@link RequestLog} records and the admin listener's {@code /rejections} shows. */
+    public RecentRejections recentRejections() {
+        return recentRejections;
+    }
+
+    /** Requests answered since start per route label ({@code authgate_requests_total} summed over status, source). */
+    public Map<String, Long> requestsByRoute() {
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (CounterSnapshot.CounterDataPointSnapshot p : requests.collect().getDataPoints()) {
+            out.merge(p.getLabels().get("route"), (long) p.getValue(), Long::sum);
+        }
+        return out;
     }
 
     /** The whole exposition in the Prometheus text format (version 0.0.4, UTF-8), as {@link #CONTENT_TYPE}. */

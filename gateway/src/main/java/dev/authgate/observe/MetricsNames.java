@@ -23,6 +23,11 @@ public final class MetricsNames {
     public static final String STATE_STORE_UP = "authgate_state_store_up";
     public static final String STATE_STORE_OPERATIONS = "authgate_state_store_operations_total";
     public static final String STATE_STORE_DURATION = "authgate_state_store_duration_seconds";
+    public static final String CLIENT_CERTIFICATE_VERIFICATIONS = "authgate_client_certificate_verifications_total";
+    public static final String JWKS_FETCHES = "authgate_jwks_fetches_total";
+    public static final String JWKS_KEYS = "authgate_jwks_keys";
+    public static final String JWKS_LAST_SUCCESS = "authgate_jwks_last_success_timestamp_seconds";
+    public static final String CREDENTIAL_EXPIRY = "authgate_credential_expiry_seconds";
 
     /** {@code route} label value when no route matched (404 {@code route_not_found}, or a 400 before routing). */
     public static final String NO_ROUTE = "-";
@@ -50,6 +55,10 @@ public final class MetricsNames {
     /** {@code result} of {@code authgate_config_reloads_total}. */
     public static final String RELOAD_SUCCESS = "success";
     public static final String RELOAD_FAILURE = "failure";
+
+    /** {@code result} of {@code authgate_jwks_fetches_total}. */
+    public static final String JWKS_SUCCESS = "success";
+    public static final String JWKS_FAILURE = "failure";
 
     private MetricsNames() {
     }

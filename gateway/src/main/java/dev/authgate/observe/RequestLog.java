@@ -1,12 +1,14 @@
 package dev.authgate.observe;
 
 import java.time.Instant;
+import java.util.Map;
 import java.time.temporal.ChronoUnit;
 
 /**
  * The access-log stage for one request: collects its fields as the request goes through the gateway and writes its
- * one line (and records {@code authgate_requests_total} and the request duration) when the answer is sent. Confined
- * to the connection's event loop; only the first {@link #write} counts, so every path that ends a request can call it.
+ * one line (and records {@code authgate_requests_total}, the request duration and, for a rejection, an entry in
+ * {@link RecentRejections}) when the answer is sent. Confined to the connection's event loop; only the first
+ * {@link #write} counts, so every path that ends a request can call it.
  */
 public final class RequestLog {
     private final Metrics metrics;
@@ -14,9 +16,11 @@ public final class RequestLog {
     private final long startNanos = System.nanoTime();
     private final String requestId;
     private final String tls;
+    private final String traceId;
     private final AccessLogEntry.Builder entry = AccessLogEntry.builder();
     private String route;
     private long bytesIn;
+    private Iterable<Map.Entry<String, String>> headers;
     private boolean written;
 
     /**
@@ -35,9 +39,18 @@ public final class RequestLog {
 
     /** @param tls the negotiated TLS protocol, or null on plain HTTP */
     public RequestLog(Metrics metrics, String requestId, String tls) {
+        this(metrics, requestId, tls, null);
+    }
+
+    /**
+     * @param tls     the negotiated TLS protocol, or null on plain HTTP
+     * @param traceId the request's W3C trace id, or null when trace context is ignored
+     */
+    public RequestLog(Metrics metrics, String requestId, String tls, String traceId) {
         this.metrics = metrics;
         this.requestId = requestId;
         this.tls = tls;
+        this.traceId = traceId;
     }
 
     /** The route that matched (null: none). */
@@ -54,6 +67,11 @@ public final class RequestLog {
     /** The request was forwarded to {@code upstream}, which answered {@code status} (0: did not) in that time. */
     public void upstream(String upstream, int status, long upstreamNanos) {
         entry.upstream(upstream, status, upstreamNanos < 0 ? -1 : upstreamNanos / 1_000_000);
+    }
+
+    /** The request's headers, read only if the request is rejected ({@link RecentRejections}). */
+    public void headers(Iterable<Map.Entry<String, String>> requestHeaders) {
+        this.headers = requestHeaders;
     }
 
     public void bytesIn(long bytes) {
@@ -76,9 +94,12 @@ public final class RequestLog {
         written = true;
         long nanos = System.nanoTime() - startNanos;
         metrics.requestCompleted(route, answer.status(), answer.source().label(), nanos);
-        AccessLog.write(entry.request(time, requestId, client, tls).target(method, path)
+        AccessLogEntry line = entry.request(time, requestId, client, tls).target(method, path)
                 .answer(answer.status(), answer.source(), answer.reason(), answer.detail())
                 .traffic(bytesIn, answer.bytesOut(), nanos / 1_000_000)
-                .build());
+                .trace(traceId)
+                .build();
+        AccessLog.write(line);
+        metrics.recentRejections().record(line, headers);
     }
 }

@@ -2,6 +2,7 @@ package dev.authgate.proxy;
 
 import dev.authgate.auth.AuthResult;
 import dev.authgate.config.UpstreamConfig;
+import dev.authgate.http.TraceContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 
 /**
@@ -18,8 +19,17 @@ import io.netty.handler.codec.http.FullHttpRequest;
  * @param auth            who was authenticated, for X-Auth-Scheme/X-Auth-Identity and hide_credentials
  * @param hideCredentials remove {@code auth.credentialHeaders()} before forwarding
  * @param closeAfter      the client connection closes after this response: send {@code Connection: close} to it
+ * @param trace           the trace to send upstream as {@code traceparent}/{@code tracestate}, or null to send none
+ *                        ({@code trace.mode: ignore})
  */
 public record ForwardRequest(FullHttpRequest request, UpstreamConfig upstream, String requestId, String gatewayName,
                              String clientIp, String proto, AuthResult.Accepted auth, boolean hideCredentials,
-                             boolean closeAfter) {
+                             boolean closeAfter, TraceContext trace) {
+
+    /** A request that carries no trace context upstream. */
+    public ForwardRequest(FullHttpRequest request, UpstreamConfig upstream, String requestId, String gatewayName,
+                          String clientIp, String proto, AuthResult.Accepted auth, boolean hideCredentials,
+                          boolean closeAfter) {
+        this(request, upstream, requestId, gatewayName, clientIp, proto, auth, hideCredentials, closeAfter, null);
+    }
 }

@@ -2,6 +2,7 @@ package dev.authgate.proxy;
 
 import dev.authgate.auth.AuthResult;
 import dev.authgate.config.UpstreamConfig;
+import dev.authgate.http.TraceContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -20,8 +21,11 @@ import java.util.List;
  *
  * <p>Request, in this order: hop-by-hop headers and {@code Expect} removed; with {@code hide_credentials} the
  * credential headers removed; client-sent {@code X-Auth-Scheme}/{@code X-Auth-Identity} replaced by the gateway's,
+ * client-sent {@code Client-Cert}, {@code Client-Cert-Chain} and {@code X-Forwarded-Client-Cert} removed on every
+ * route (the scheme's own {@code upstreamHeaders}, e.g. {@code mtls}'s, are set instead),
  * their {@code _} look-alikes ({@code X_Auth_Identity}) and {@code Proxy} (httpoxy) removed;
- * {@code Via: 1.1 <name>} appended; {@code X-Request-Id} set; {@code X-Forwarded-For} appended;
+ * {@code Via: 1.1 <name>} appended; {@code X-Request-Id} set; {@code traceparent} (and a continued trace's
+ * {@code tracestate}) replaced by the gateway's; {@code X-Forwarded-For} appended;
  * {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} (the client's {@code Host}) overwritten; {@code Host} set to
  * the upstream's authority (nginx's {@code proxy_set_header Host $proxy_host} default: the upstream sees the name
  * it is reached by, and the original is in {@code X-Forwarded-Host}); the body framed with {@code Content-Length};
@@ -39,6 +43,12 @@ final class ForwardedHeaders {
     static final AsciiString X_AUTH_IDENTITY = AsciiString.cached("x-auth-identity");
 
     static final AsciiString PROXY = AsciiString.cached("proxy");
+    /** RFC 9440 and Envoy's client-certificate headers: only the gateway may send them ({@code mtls}). */
+    static final AsciiString CLIENT_CERT = AsciiString.cached("client-cert");
+    static final AsciiString CLIENT_CERT_CHAIN = AsciiString.cached("client-cert-chain");
+    static final AsciiString X_FORWARDED_CLIENT_CERT = AsciiString.cached("x-forwarded-client-cert");
+    static final AsciiString TRACEPARENT = AsciiString.cached(TraceContext.TRACEPARENT);
+    static final AsciiString TRACESTATE = AsciiString.cached(TraceContext.TRACESTATE);
     /**
      * Headers the gateway sets or vouches for. CGI, WSGI and Rack upstreams map {@code X_Auth_Identity} and
      * {@code X-Auth-Identity} to the same variable ({@code HTTP_X_AUTH_IDENTITY}), so a client-sent name that matches
@@ -46,7 +56,7 @@ final class ForwardedHeaders {
      */
     private static final List<AsciiString> GUARDED = List.of(X_AUTH_SCHEME, X_AUTH_IDENTITY, X_REQUEST_ID,
             X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, HttpHeaderNames.PROXY_AUTHORIZATION,
-            HttpHeaderNames.KEEP_ALIVE);
+            HttpHeaderNames.KEEP_ALIVE, CLIENT_CERT, CLIENT_CERT_CHAIN, X_FORWARDED_CLIENT_CERT);
 
     private ForwardedHeaders() {
     }
@@ -61,6 +71,19 @@ final class ForwardedHeaders {
                     if (doomed == null) doomed = new ArrayList<>(2);
                     doomed.add(name);
                 }
+            }
+        }
+        if (doomed != null) doomed.forEach(h::remove);
+    }
+
+    /** Removes {@code name} and the names that equal it with {@code _} for {@code -} (CGI look-alikes). */
+    private static void removeWithLookAlikes(HttpHeaders h, String name) {
+        h.remove(name);
+        List<String> doomed = null;
+        for (String n : h.names()) {
+            if (n.indexOf('_') >= 0 && n.replace('_', '-').equalsIgnoreCase(name)) {
+                if (doomed == null) doomed = new ArrayList<>(1);
+                doomed.add(n);
             }
         }
         if (doomed != null) doomed.forEach(h::remove);
@@ -86,14 +109,23 @@ final class ForwardedHeaders {
         // Never trust these from the client: only the gateway vouches for who authenticated.
         h.remove(X_AUTH_SCHEME);
         h.remove(X_AUTH_IDENTITY);
+        h.remove(CLIENT_CERT);
+        h.remove(CLIENT_CERT_CHAIN);
+        h.remove(X_FORWARDED_CLIENT_CERT);
         removeLookAlikes(h);
+        if (auth != null) {
+            // jwt.forward_claims: the client's copies go even when the token lacks the claim.
+            for (String name : auth.vouchedHeaders()) removeWithLookAlikes(h, name);
+        }
         // httpoxy: a CGI upstream would take "Proxy:" for its HTTP_PROXY setting.
         h.remove(PROXY);
         h.set(X_AUTH_SCHEME, auth == null ? "none" : auth.scheme());
         if (auth != null && auth.identity() != null) h.set(X_AUTH_IDENTITY, auth.identity());
+        if (auth != null) auth.upstreamHeaders().forEach(h::set);
 
         h.set(HttpHeaderNames.VIA, appendList(h.getAll(HttpHeaderNames.VIA), via(fr.gatewayName())));
         h.set(X_REQUEST_ID, fr.requestId());
+        trace(h, fr.trace());
         h.set(X_FORWARDED_FOR, appendList(h.getAll(X_FORWARDED_FOR), fr.clientIp()));
         h.set(X_FORWARDED_PROTO, fr.proto());
         if (clientHost != null) {
@@ -151,6 +183,19 @@ final class ForwardedHeaders {
         if (closeAfter || closeDelimited) h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         return closeDelimited;
+    }
+
+    /**
+     * W3C trace context: the client's {@code traceparent} and {@code tracestate} are always replaced; the upstream gets
+     * the request's trace with the gateway's span as parent, and {@code tracestate} only when the trace was continued
+     * and its list was valid. No trace ({@code trace.mode: ignore}): neither header goes upstream.
+     */
+    private static void trace(HttpHeaders h, TraceContext trace) {
+        h.remove(TRACEPARENT);
+        h.remove(TRACESTATE);
+        if (trace == null) return;
+        h.set(TRACEPARENT, trace.traceparent());
+        if (trace.tracestate() != null) h.set(TRACESTATE, trace.tracestate());
     }
 
     /** {@code Host} for the upstream: its host, with the port when the url names one. */

@@ -113,6 +113,7 @@ public final class Reloader implements AutoCloseable {
         }
         current = next;
         metrics.configReloaded(true, now);
+        metrics.recentRejections().capacity(next.admin().recentRejections());
         warnAboutUnappliedAddresses(next);
         LOG.info("config reloaded from {}: {} route(s), TLS {}", configFile, next.routes().size(),
                 server.tls() == null ? "off" : "certificate valid until " + server.tls().notAfter());
@@ -167,6 +168,9 @@ public final class Reloader implements AutoCloseable {
         if (tls == null || config.listen().tls() == null) return null;
         String warning = CertificateExpiry.warning(tls, config.listen().tls().expiryWarning(), now);
         if (warning != null) LOG.warn("listen.tls.cert: {}", warning);
+        for (String client : CertificateExpiry.clientWarnings(tls, config.listen().tls().expiryWarning(), now)) {
+            LOG.warn("listen.tls.{}", client);
+        }
         return warning;
     }
 
@@ -177,9 +181,12 @@ public final class Reloader implements AutoCloseable {
                     new HostPort(l.host(), l.port()), new HostPort(boundListen.host(), boundListen.port()));
         }
         AdminConfig a = next.admin();
-        if (!a.equals(boundAdmin)) {
+        if (!a.host().equals(boundAdmin.host()) || a.port() != boundAdmin.port()) {
             LOG.warn("admin.address: changed to {}, which needs a restart; the admin listener stays on {}",
                     new HostPort(a.host(), a.port()), new HostPort(boundAdmin.host(), boundAdmin.port()));
+        }
+        if (!java.util.Objects.equals(a.token(), boundAdmin.token())) {
+            LOG.warn("admin.token: changed, which needs a restart; the admin listener keeps the token it started with");
         }
     }
 

@@ -33,10 +33,16 @@ final class AuthStage {
         }
     }
 
-    /** The 401 for a rejected credential, with one {@code WWW-Authenticate} challenge per scheme of the route. */
+    /**
+     * The answer to a rejected credential: with one {@code WWW-Authenticate} challenge per scheme of the route, or the
+     * rejection's own ({@code jwt}: RFC 6750 {@code error="invalid_token"} / {@code "insufficient_scope"}), and its
+     * {@code Retry-After} when it has one.
+     */
     static Problem rejection(Route route, AuthResult.Rejected rejected) {
-        return Problem.of(rejected.reason(), rejected.detail(), route.name())
-                .withChallenges(route.authenticator().challenges());
+        Problem p = Problem.of(rejected.reason(), rejected.detail(), route.name())
+                .withChallenges(rejected.challenges() != null ? rejected.challenges()
+                        : route.authenticator().challenges());
+        return rejected.retryAfter() > 0 ? p.withRetryAfter(rejected.retryAfter()) : p;
     }
 
     /**

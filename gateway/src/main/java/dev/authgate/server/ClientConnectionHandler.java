@@ -239,7 +239,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void answer(ClientRequest ex, Problem problem, boolean close, boolean linger) {
         boolean closing = close || !ex.keepAlive || server.draining();
-        FullHttpResponse response = ex.runtime.responses().problem(ctx.alloc(), problem, ex.requestId, closing);
+        FullHttpResponse response = ex.runtime.responses().problem(ctx.alloc(), problem, ex.requestId, ex.traceId(),
+                closing);
         int bytesOut = response.content().readableBytes();
         send(ex, response, closing, linger, () -> ex.logGateway(problem, bytesOut));
     }
@@ -343,7 +344,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private ClientPeer peer() {
-        if (peer == null) peer = ClientPeer.of(ctx);
+        if (peer == null) peer = ClientPeer.of(ctx, server);
         return peer;
     }
 }

@@ -4,6 +4,7 @@ import dev.authgate.auth.AuthResult;
 import dev.authgate.http.Problem;
 import dev.authgate.http.RequestIds;
 import dev.authgate.http.Responses;
+import dev.authgate.http.TraceContext;
 import dev.authgate.observe.AccessLogEntry;
 import dev.authgate.observe.RequestLog;
 import dev.authgate.proxy.ForwardOutcome;
@@ -13,6 +14,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpRequest;
+
+import java.util.List;
 
 /**
  * One client request on its way through the gateway: its head, route, buffered body, who was let in, and its
@@ -26,6 +29,8 @@ final class ClientRequest {
     final GatewayRuntime runtime;
     final ClientPeer peer;
     final String requestId;
+    /** The W3C trace this request belongs to (continued or started here), or null with {@code trace.mode: ignore}. */
+    final TraceContext trace;
     final HttpRequest head;            // null when no head arrived
     final RequestLog log;
     RequestTarget target;
@@ -41,7 +46,16 @@ final class ClientRequest {
         this.head = head;
         this.requestId = RequestIds.acceptOrGenerate(
                 head == null ? null : head.headers().get(Responses.REQUEST_ID_HEADER));
-        this.log = new RequestLog(server.metrics(), requestId, peer.tls());
+        this.trace = TraceContext.of(runtime.config().trace(),
+                head == null ? List.of() : head.headers().getAll(TraceContext.TRACEPARENT),
+                head == null ? List.of() : head.headers().getAll(TraceContext.TRACESTATE));
+        this.log = new RequestLog(server.metrics(), requestId, peer.tls(), traceId());
+        if (head != null) log.headers(head.headers());
+    }
+
+    /** The trace id for the log and problem bodies, or null. */
+    String traceId() {
+        return trace == null ? null : trace.traceId();
     }
 
     /**

@@ -18,8 +18,11 @@ import dev.authgate.route.Route;
 import dev.authgate.route.Router;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -40,8 +43,13 @@ public final class GatewayRuntime {
     private final Responses responses;
     private final ClientIps clientIps;
     private final AuthFailureThrottle throttle;
+    private final Map<String, Map<String, Instant>> credentialExpiries;
+    private final List<String> expiryWarnings;
 
-    private GatewayRuntime(GatewayConfig config, Router router, AuthFailureThrottle throttle) {
+    private GatewayRuntime(GatewayConfig config, Router router, AuthFailureThrottle throttle,
+                           Map<String, Map<String, Instant>> credentialExpiries, List<String> expiryWarnings) {
+        this.credentialExpiries = Map.copyOf(credentialExpiries);
+        this.expiryWarnings = List.copyOf(expiryWarnings);
         this.config = config;
         this.router = router;
         this.gate = new RequestGate(router, config.limits());
@@ -83,6 +91,9 @@ public final class GatewayRuntime {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(support, "support");
         List<Route> routes = new ArrayList<>(config.routes().size());
+        Map<String, Map<String, Instant>> expiries = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        Instant now = support.clock().instant();
         for (int i = 0; i < config.routes().size(); i++) {
             RouteConfig rc = config.routes().get(i);
             UpstreamConfig upstream = null;
@@ -100,6 +111,11 @@ public final class GatewayRuntime {
                 throw new IllegalArgumentException("routes[" + i + "].auth: " + e.getMessage(), e);
             }
             routes.add(new Route(rc, authenticator, upstream));
+            Map<String, Instant> routeExpiries = new LinkedHashMap<>();
+            for (String w : AuthSchemes.standard().expiryWarnings(rc.auth(), now, routeExpiries)) {
+                warnings.add("routes[" + i + "] " + rc.name() + ": " + w);
+            }
+            if (!routeExpiries.isEmpty()) expiries.put(rc.name(), routeExpiries);
         }
         LimitsConfig.AuthFailuresConfig failuresConfig = config.limits().authFailures();
         AuthFailureThrottle throttle;
@@ -113,7 +129,7 @@ public final class GatewayRuntime {
                     AuthFailureThrottle.DEFAULT_MAX_ENTRIES, failures,
                     config.state().onFailure().throttle() == StateConfig.ThrottlePolicy.LOCAL);
         }
-        return new GatewayRuntime(config, new Router(routes), throttle);
+        return new GatewayRuntime(config, new Router(routes), throttle, expiries, warnings);
     }
 
     /**
@@ -150,6 +166,24 @@ public final class GatewayRuntime {
     /** Who the client is: the socket peer, or {@code X-Forwarded-For} from a peer in {@code trusted_proxies}. */
     public ClientIps clientIps() {
         return clientIps;
+    }
+
+    /** Route to credential identity to {@code expires:} ({@code authgate_credential_expiry_seconds}). */
+    public Map<String, Map<String, Instant>> credentialExpiries() {
+        return credentialExpiries;
+    }
+
+    /** Credentials that expire within 14 days (or did), as of this runtime's build; logged at start and reload. */
+    public List<String> expiryWarnings() {
+        return expiryWarnings;
+    }
+
+    /** Whether every route's authenticator can decide (its keys loaded at least once). */
+    public boolean ready() {
+        for (Route r : router.routes()) {
+            if (!r.authenticator().ready()) return false;
+        }
+        return true;
     }
 
     /** The failed-auth throttle ({@code limits.auth_failures}), or null when it is off. */

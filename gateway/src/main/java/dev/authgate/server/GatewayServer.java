@@ -1,5 +1,6 @@
 package dev.authgate.server;
 
+import dev.authgate.auth.AuthServices;
 import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.HashingExecutors;
 import dev.authgate.config.GatewayConfig;
@@ -16,17 +17,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
@@ -61,6 +53,10 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     /** The default drain timeout of {@link #stop()}. */
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+    /** The {@code listener} label of the client CAs' soonest {@code notAfter} in {@code authgate_certificate_expiry_seconds}. */
+    static final String CLIENT_CA = "client_ca";
+    /** The {@code listener} label of the client CRL's soonest {@code nextUpdate}. */
+    static final String CLIENT_CRL = "client_crl";
     /** The {@code listener} label of the gateway listener's {@code authgate_certificate_expiry_seconds}. */
     public static final String LISTENER = "listen";
     private static final long TLS_RELEASE_DELAY_SECONDS = 10;
@@ -101,10 +97,7 @@ public final class GatewayServer implements AutoCloseable {
         this(config, forwarder, replayStore, null, clock, metrics);
     }
 
-    /**
-     * As {@link #GatewayServer(GatewayConfig, Forwarder, ReplayStore, Clock, Metrics)}, with failed-auth counts shared
-     * through {@code failures} ({@code state.store: redis}; null: this instance only).
-     */
+    /** As the constructor above, with failed-auth counts shared through {@code failures} (null: this instance only). */
     public GatewayServer(GatewayConfig config, Forwarder forwarder, ReplayStore replayStore,
                          SharedFailureCounter failures, Clock clock, Metrics metrics) {
         this.initialConfig = Objects.requireNonNull(config, "config");
@@ -113,7 +106,7 @@ public final class GatewayServer implements AutoCloseable {
         Objects.requireNonNull(forwarder, "forwarder");
         Objects.requireNonNull(replayStore, "replayStore");
         this.hashing = HashingExecutors.bcrypt();
-        this.authSupport = new AuthSupport(hashing, clock);
+        this.authSupport = new AuthSupport(hashing, clock, new AuthServices(metrics));
         GatewayRuntime runtime;
         ServerTls tls;
         try {
@@ -121,13 +114,24 @@ public final class GatewayServer implements AutoCloseable {
             tls = config.listen().tls() == null ? null : SslContexts.load(config.listen().tls());
         } catch (RuntimeException e) {
             hashing.shutdownNow();
+            authSupport.services().close();
             throw e;
         }
         this.context = new ServerContext(new AtomicReference<>(runtime), forwarder,
                 new ReplayGuard(replayStore, metrics), new AtomicReference<>(tls), new AtomicBoolean(), metrics);
+        credentialsLoaded(runtime);
         metrics.certificateExpiry(LISTENER, () -> {
             ServerTls current = context.tls();
             return current == null ? null : current.notAfter();
+        });
+        // listen.tls.client_ca and client_crl: the soonest CA notAfter and CRL nextUpdate, following reloads
+        metrics.certificateExpiry(CLIENT_CA, () -> {
+            ServerTls current = context.tls();
+            return current == null || current.clients() == null ? null : current.clients().caNotAfter();
+        });
+        metrics.certificateExpiry(CLIENT_CRL, () -> {
+            ServerTls current = context.tls();
+            return current == null || current.clients() == null ? null : current.clients().crlNextUpdate();
         });
     }
 
@@ -138,11 +142,11 @@ public final class GatewayServer implements AutoCloseable {
      */
     public synchronized GatewayServer start() {
         if (listener != null || stopped) throw new IllegalStateException("start: already started or stopped");
-        acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("authgate-accept"), ioHandler());
-        ioGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("authgate-io"), ioHandler());
+        acceptGroup = Transport.eventLoops(1, "authgate-accept");
+        ioGroup = Transport.eventLoops(0, "authgate-io");
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
-                .channel(serverChannel())
+                .channel(Transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -153,35 +157,20 @@ public final class GatewayServer implements AutoCloseable {
         if (!bound.isSuccess()) {
             shutdownGroups();
             hashing.shutdownNow();
+            authSupport.services().close();
             stopped = true;
             Throwable cause = bound.cause();
             throw new IllegalStateException("listen.address: cannot bind " + host + ":" + port + ": "
                     + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
         }
         listener = bound.channel();
-        if (Epoll.isAvailable()) {
-            LOG.info("transport: epoll");
-        } else {
-            LOG.info("transport: nio (native epoll unavailable: {})", String.valueOf(Epoll.unavailabilityCause()));
-        }
+        Transport.logChoice();
         return this;
     }
 
-    /**
-     * {@code epoll} when Netty's native Linux transport loaded (fewer syscalls and no selector garbage per event),
-     * else {@code nio}. {@code -Dio.netty.transport.noNative=true} forces {@code nio}. Upstream connections use the
-     * same transport: the proxy opens them with the accepted channel's class on its event loop.
-     */
+    /** {@code epoll} or {@code nio}: see {@link Transport#name()}. */
     public static String transport() {
-        return Epoll.isAvailable() ? "epoll" : "nio";
-    }
-
-    private static IoHandlerFactory ioHandler() {
-        return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    }
-
-    private static Class<? extends ServerChannel> serverChannel() {
-        return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return Transport.name();
     }
 
     /** The bound port (the ephemeral one when the config says 0). */
@@ -222,6 +211,14 @@ public final class GatewayServer implements AutoCloseable {
         return l != null && l.isActive() && !context.draining();
     }
 
+    /**
+     * Whether {@code /readyz} says ready: {@link #isAccepting()}, and every route's authenticator can decide (each
+     * {@code jwt} issuer's JWKS loaded at least once).
+     */
+    public boolean isReady() {
+        return isAccepting() && context.runtime().ready();
+    }
+
     /** Whether {@link #stop} has begun. */
     public boolean isDraining() {
         return context.draining();
@@ -258,8 +255,15 @@ public final class GatewayServer implements AutoCloseable {
         }
         ServerTls old = context.tlsRef().getAndSet(tls);
         context.runtimeRef().set(runtime);
+        credentialsLoaded(runtime);
         if (old != null) releaseLater(old);
         return runtime;
+    }
+
+    /** Reports the runtime's expiring credentials ({@code authgate_credential_expiry_seconds}) and warns. */
+    private void credentialsLoaded(GatewayRuntime runtime) {
+        context.metrics().keys().credentialExpiry(runtime::credentialExpiries);
+        for (String w : runtime.expiryWarnings()) LOG.warn("{}", w);
     }
 
     /**
@@ -310,6 +314,7 @@ public final class GatewayServer implements AutoCloseable {
         awaitTeardown(ioGroup);
         shutdownGroups();
         hashing.shutdown();
+        authSupport.services().close();
         ServerTls tls = context.tlsRef().getAndSet(null);
         if (tls != null) tls.release();
     }

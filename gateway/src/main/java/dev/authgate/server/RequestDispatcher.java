@@ -59,7 +59,7 @@ final class RequestDispatcher {
         ex.authenticatingWith(scheme);
         if (throttled(ex, scheme)) return;
         AuthRequest request = new AuthRequest(head.method().name(), ex.target.rawPath(), ex.target.rawQuery(),
-                head.headers(), ex.body(), ex.clientIp());
+                head.headers(), ex.body(), ex.clientIp(), ex.peer.clientCertificate());
         AuthStage.authenticate(route, request)
                 .whenComplete((result, error) -> onLoop(ex, () -> authenticated(ex, result, error)));
     }
@@ -170,7 +170,7 @@ final class RequestDispatcher {
                 ex.target.originForm(), ex.takeBody(), head.headers(),
                 DefaultHttpHeadersFactory.trailersFactory().newHeaders());
         ForwardRequest forward = new ForwardRequest(request, route.upstream(), ex.requestId, ex.runtime.name(),
-                ex.peer.clientIp(), ex.peer.proto(), accepted, route.config().hideCredentials(), closeAfter);
+                ex.peer.clientIp(), ex.peer.proto(), accepted, route.config().hideCredentials(), closeAfter, ex.trace);
         long started = System.nanoTime();
         CompletionStage<ForwardOutcome> outcome;
         try {

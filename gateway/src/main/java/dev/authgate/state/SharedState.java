@@ -3,6 +3,7 @@ package dev.authgate.state;
 import dev.authgate.config.StateConfig;
 import dev.authgate.limits.SharedFailureCounter;
 import dev.authgate.observe.Metrics;
+import dev.authgate.observe.StateStoreMetrics;
 import dev.authgate.replay.InMemoryReplayStore;
 import dev.authgate.replay.ReplayStore;
 
@@ -27,7 +28,7 @@ public final class SharedState implements AutoCloseable {
      */
     public static SharedState open(StateConfig config, Metrics metrics, long memoryEntries) {
         if (!config.shared()) return new SharedState(new InMemoryReplayStore(memoryEntries), null, null);
-        RedisStateStore redis = RedisStateStore.start(config.redis(), metrics.stateStore());
+        RedisStateStore redis = RedisStateStore.start(config.redis(), StateStoreMetrics.of(metrics));
         return new SharedState(new RedisReplayStore(redis), new RedisFailureCounter(redis), redis);
     }
 

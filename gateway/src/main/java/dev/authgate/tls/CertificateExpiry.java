@@ -32,6 +32,31 @@ public final class CertificateExpiry {
                 + " (listen.tls.expiry_warning: within " + human(threshold) + "); renew it, the gateway reloads it";
     }
 
+    /**
+     * The same warning for {@code client_ca} (its soonest {@code notAfter}: client certificates stop verifying) and
+     * {@code client_crl} (its soonest {@code nextUpdate}: publish a fresh CRL), one line each; empty when neither is
+     * within the threshold or the listener has no client CA.
+     */
+    public static java.util.List<String> clientWarnings(ServerTls tls, Duration threshold, Instant now) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (threshold.isZero() || tls.clients() == null) return out;
+        Instant ca = tls.clients().caNotAfter();
+        Duration caLeft = Duration.between(now, ca);
+        if (caLeft.compareTo(threshold) <= 0) {
+            out.add("client_ca: a client CA " + (caLeft.isNegative() ? "EXPIRED at " + ca + ", " + human(caLeft.negated())
+                    + " ago" : "expires at " + ca + ", in " + human(caLeft)) + ": its client certificates stop "
+                    + "verifying (client_certificate_untrusted); renew the CA and the client certificates it issued");
+        }
+        Instant next = tls.clients().crlNextUpdate();
+        if (next != null && Duration.between(now, next).compareTo(threshold) <= 0) {
+            Duration left = Duration.between(now, next);
+            out.add("client_crl: the CRL's nextUpdate " + (left.isNegative() ? "passed at " + next + ", "
+                    + human(left.negated()) + " ago" : "is at " + next + ", in " + human(left)) + "; publish a fresh "
+                    + "CRL (revocations issued since are not known to the gateway)");
+        }
+        return out;
+    }
+
     /** {@code 3d 4h}, {@code 5h 12m}, {@code 42m}, {@code 12s}. */
     static String human(Duration d) {
         long s = d.toSeconds();

@@ -38,7 +38,12 @@ final class PemFiles {
 
     /** The certificates in {@code file}, in file order (leaf first); other PEM blocks (e.g. a key) are ignored. */
     static List<X509Certificate> readCertificates(Path file) {
-        List<Object> objects = readPem(CERT, file, true);
+        return readCertificates(CERT, file);
+    }
+
+    /** As {@link #readCertificates(Path)}, with problems named after {@code field} (e.g. {@code client_ca}). */
+    static List<X509Certificate> readCertificates(String field, Path file) {
+        List<Object> objects = readPem(field, file, true);
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         List<X509Certificate> certs = new ArrayList<>();
         for (Object o : objects) {
@@ -46,13 +51,13 @@ final class PemFiles {
                 try {
                     certs.add(converter.getCertificate(holder));
                 } catch (CertificateException e) {
-                    throw problem(CERT, file, "certificate #" + (certs.size() + 1) + " is not a valid X.509 certificate ("
+                    throw problem(field, file, "certificate #" + (certs.size() + 1) + " is not a valid X.509 certificate ("
                             + e.getMessage() + ")");
                 }
             }
         }
         if (certs.isEmpty()) {
-            throw problem(CERT, file, "no PEM certificate found (expected a -----BEGIN CERTIFICATE----- block)");
+            throw problem(field, file, "no PEM certificate found (expected a -----BEGIN CERTIFICATE----- block)");
         }
         return List.copyOf(certs);
     }
@@ -102,7 +107,7 @@ final class PemFiles {
         }
         if (!text.contains("-----BEGIN ")) {
             throw problem(field, file, "not a PEM file (no -----BEGIN block; convert DER with openssl "
-                    + (CERT.equals(field) ? "x509" : "pkey") + " -inform der)");
+                    + (KEY.equals(field) ? "pkey" : "x509") + " -inform der)");
         }
         List<Object> objects = new ArrayList<>();
         try (PEMParser parser = new PEMParser(new StringReader(text))) {

@@ -21,8 +21,10 @@ import java.util.Objects;
  *                 expiry to report
  * @param chain    the whole chain as read from the {@code cert} file, leaf first (never empty)
  * @param provider {@code "OpenSSL"} (BoringSSL through netty-tcnative) or {@code "JDK"}
+ * @param clients  the judge of client certificates ({@code listen.tls.client_ca}), or null when none are requested
  */
-public record ServerTls(SslContext context, X509Certificate leaf, List<X509Certificate> chain, String provider) {
+public record ServerTls(SslContext context, X509Certificate leaf, List<X509Certificate> chain, String provider,
+                        ClientCertVerifier clients) {
     public ServerTls {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(leaf, "leaf");

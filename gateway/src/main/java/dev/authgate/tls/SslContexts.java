@@ -1,6 +1,7 @@
 package dev.authgate.tls;
 
 import dev.authgate.tls.TlsConfig;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +40,8 @@ public final class SslContexts {
     public static final String OPENSSL = "OpenSSL";
     /** Provider name when the JDK's SSLEngine is used. */
     public static final String JDK = "JDK";
+    /** System property: {@code jdk} forces the JDK provider even where BoringSSL is available. */
+    public static final String PROVIDER_PROPERTY = "authgate.tls.provider";
 
     /** TLS 1.3 suites (all AEAD, all ephemeral); BoringSSL always enables these three. */
     static final List<String> TLS13_CIPHERS = List.of(
@@ -106,13 +110,19 @@ public final class SslContexts {
         List<X509Certificate> chain = PemFiles.readCertificates(tls.cert());
         PrivateKey key = PemFiles.readPrivateKey(tls.key());
         KeyMatch.check(key, chain.get(0), tls.key(), tls.cert());
+        ClientCertVerifier clients = tls.clientCa() == null ? null
+                : ClientCertVerifier.load(tls.clientCa(), tls.clientCrl(), Clock.systemUTC());
         try {
-            SslContext context = SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+            SslContextBuilder builder = SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
                     .sslProvider(provider)
                     .protocols(tls.protocols())
-                    .ciphers(ciphers(), SupportedCipherSuiteFilter.INSTANCE)
-                    .build();
-            return new ServerTls(context, chain.get(0), chain, name(provider));
+                    .ciphers(ciphers(), SupportedCipherSuiteFilter.INSTANCE);
+            if (clients != null) {
+                // Requested at every handshake, never required, never refused there: judged per route afterwards.
+                builder.clientAuth(ClientAuth.OPTIONAL).trustManager(new AcceptingClientTrustManager(clients.cas()));
+            }
+            SslContext context = builder.build();
+            return new ServerTls(context, chain.get(0), chain, name(provider), clients);
         } catch (SSLException | RuntimeException e) {
             // The files parsed and match, so this is about what the provider accepts (e.g. an unsupported curve).
             throw PemFiles.problem(PemFiles.CERT, tls.cert(), "the " + name(provider)
@@ -131,6 +141,8 @@ public final class SslContexts {
     }
 
     private static SslProvider provider() {
+        // -Dauthgate.tls.provider=jdk forces the JDK provider (to compare the two, and for the tests that run each).
+        if (JDK.equalsIgnoreCase(System.getProperty(PROVIDER_PROPERTY))) return SslProvider.JDK;
         SslProvider p = chosen;
         if (p != null) {
             return p;

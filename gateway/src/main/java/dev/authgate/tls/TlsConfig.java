@@ -13,8 +13,12 @@ import java.util.Objects;
  * @param protocols     enabled protocols, subset of {@code TLSv1.3, TLSv1.2}; default both
  * @param expiryWarning a served certificate that expires within this logs a warning at start and at each reload
  *                      (default 14 days; null gives the default)
+ * @param clientCa      PEM bundle of the CAs client certificates are verified against; when set, every handshake
+ *                      requests a client certificate (never requires one); null: none is requested
+ * @param clientCrl     PEM or DER CRL(s) of those CAs, or null; only with {@code clientCa}
  */
-public record TlsConfig(Path cert, Path key, List<String> protocols, Duration expiryWarning) {
+public record TlsConfig(Path cert, Path key, List<String> protocols, Duration expiryWarning, Path clientCa,
+                        Path clientCrl) {
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     /** The default {@code expiry_warning}: 14 days. */
     public static final Duration DEFAULT_EXPIRY_WARNING = Duration.ofDays(14);
@@ -24,6 +28,11 @@ public record TlsConfig(Path cert, Path key, List<String> protocols, Duration ex
         this(cert, key, protocols, null);
     }
 
+    /** {@code listen.tls} without client certificates. */
+    public TlsConfig(Path cert, Path key, List<String> protocols, Duration expiryWarning) {
+        this(cert, key, protocols, expiryWarning, null, null);
+    }
+
     public TlsConfig {
         expiryWarning = expiryWarning == null ? DEFAULT_EXPIRY_WARNING : expiryWarning;
         if (expiryWarning.isNegative()) {
@@ -31,6 +40,9 @@ public record TlsConfig(Path cert, Path key, List<String> protocols, Duration ex
         }
         Objects.requireNonNull(cert, "cert");
         Objects.requireNonNull(key, "key");
+        if (clientCrl != null && clientCa == null) {
+            throw new IllegalArgumentException("client_crl: needs client_ca (the CAs whose revocations it lists)");
+        }
         protocols = protocols == null || protocols.isEmpty() ? DEFAULT_PROTOCOLS : List.copyOf(protocols);
         for (String p : protocols) {
             if (!DEFAULT_PROTOCOLS.contains(p)) {

@@ -250,6 +250,30 @@ class ExplainCommandTest {
     }
 
     @Test
+    void namesTheSenderMistakesOfProductSection12() {
+        Run encoded = explain("GET /api/orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer%20" + TOKEN + "\r\n\r\n");
+        assertTrue(encoded.field("reason").startsWith("credentials_malformed ("), encoded.out);
+        assertTrue(encoded.field("detail").startsWith("Authorization is URL-encoded"), encoded.out);
+        // A zero-width space as the sender's UTF-8 bytes, in a capture file.
+        Run zeroWidth = explain(concat("GET /api/orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN,
+                "\u200B\r\n\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(zeroWidth.field("reason").startsWith("credentials_whitespace ("), zeroWidth.out);
+        assertEquals("hidden whitespace in the Bearer token: a zero-width space (U+200B) at the end of the token",
+                zeroWidth.field("detail"));
+        byte[] signed = "{\"action\":\"opened\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] sent = "{\n  \"action\": \"opened\"\n}".getBytes(StandardCharsets.UTF_8);
+        Run json = explain(concat("POST /webhooks/github HTTP/1.1\r\nHost: x\r\nX-GitHub-Delivery: d-3\r\n"
+                + "X-Hub-Signature-256: " + githubSignature(signed) + "\r\nContent-Length: " + sent.length
+                + "\r\n\r\n", sent));
+        assertTrue(json.field("reason").startsWith("signature_mismatch ("), json.out);
+        assertTrue(json.field("detail").contains("hint: the signature matches the body re-serialized as compact JSON"),
+                json.out);
+        for (Run r : List.of(encoded, zeroWidth, json)) {
+            for (String secret : SECRETS) assertFalse(r.out.contains(secret), "explain printed a secret");
+        }
+    }
+
+    @Test
     void passesSlacksPublishedExampleAsOfItsTimeWithNowAndSaysHowWithout() {
         // The body of Slack's "Verifying requests from Slack" page (token xyzz0WbapA4vBCDEFasx0q6G, see
         // PublishedVectorsTest): signed at 1531420618.

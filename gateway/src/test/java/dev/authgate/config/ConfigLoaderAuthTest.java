@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static dev.authgate.config.LoaderHarness.HASH;
@@ -31,6 +32,7 @@ class ConfigLoaderAuthTest {
         h = new LoaderHarness(dir);
         h.env.put("TOKEN_A", "token-a-value");
         h.env.put("TOKEN_B", "token-b-value");
+        h.env.put("TOKEN_C2", "token-c-value");
     }
 
     /** One route "r" on upstream orders with the given auth block (its first line is line 10). */
@@ -171,7 +173,8 @@ class ConfigLoaderAuthTest {
 
     @Test
     void refusesTwoSchemesWithoutAny() {
-        assertEquals(h.at(12) + "routes[0].auth.api_key: one scheme per route; list several under any: [...]",
+        assertEquals(h.at(12) + "routes[0].auth.api_key: one scheme per route; list several under any: [...] (one of "
+                        + "them) or all: [...] (every one)",
                 h.error(route("""
                         auth:
                           bearer: { tokens: ["${env:TOKEN_A}"] }
@@ -181,7 +184,8 @@ class ConfigLoaderAuthTest {
 
     @Test
     void refusesAnUnknownScheme() {
-        assertEquals(h.at(11) + "routes[0].auth.oauth: unknown key (known: bearer, api_key, basic, hmac, any)",
+        assertEquals(h.at(11) + "routes[0].auth.oauth: unknown key (known: bearer, api_key, basic, hmac, mtls, jwt, "
+                        + "any, all)",
                 h.error(route("""
                         auth:
                           oauth: {}
@@ -190,7 +194,8 @@ class ConfigLoaderAuthTest {
 
     @Test
     void refusesASchemeNameAsAScalar() {
-        assertEquals(h.at(10) + "routes[0].auth: expected none or one of bearer, api_key, basic, hmac, any,"
+        assertEquals(h.at(10) + "routes[0].auth: expected none or one of bearer, api_key, basic, hmac, mtls, jwt, any,"
+                + " all,"
                 + " got 'bearer'", h.error(route("""
                 auth: bearer
                 """)));
@@ -209,11 +214,79 @@ class ConfigLoaderAuthTest {
 
     @Test
     void refusesNestedAny() {
-        assertEquals(h.at(12) + "routes[0].auth.any[0].any: any may not be nested", h.error(route("""
+        assertEquals(h.at(12) + "routes[0].auth.any[0].any: any may not be nested in any", h.error(route("""
                 auth:
                   any:
                     - any: []
                 """)));
+    }
+
+    @Test
+    void refusesNestedAllAndASecondLevelOfNesting() {
+        assertEquals(h.at(12) + "routes[0].auth.all[0].all: all may not be nested in all", h.error(route("""
+                auth:
+                  all:
+                    - all: []
+                """)));
+        assertEquals(h.at(13) + "routes[0].auth.all[0].any[0].all: any: and all: nest one level only",
+                h.error(route("""
+                        auth:
+                          all:
+                            - any:
+                                - all: []
+                        """)));
+    }
+
+    @Test
+    void refusesNoneInsideAllAndAnAllOfOne() {
+        assertEquals(h.at(13) + "routes[0].auth.all[1]: none is not allowed inside all (an open route is just auth: "
+                + "none)", h.error(route("""
+                        auth:
+                          all:
+                            - bearer: { tokens: ["${env:TOKEN_A}"] }
+                            - none
+                        """)));
+        assertEquals(h.at(11) + "routes[0].auth.all: at least two schemes are required (one scheme needs no all:)",
+                h.error(route("""
+                        auth:
+                          all:
+                            - bearer: { tokens: ["${env:TOKEN_A}"] }
+                        """)));
+    }
+
+    @Test
+    void readsAllWithANestedAny() throws Exception {
+        AuthConfig auth = auth("""
+                auth:
+                  all:
+                    - hmac: { header: X-Sig, secrets: ["${env:TOKEN_A}"] }
+                    - any:
+                        - bearer: { tokens: ["${env:TOKEN_B}"] }
+                        - api_key: { keys: ["${env:TOKEN_C2}"] }
+                """);
+        assertEquals("all(hmac,any(bearer,api_key))", auth.summary());
+        assertEquals(List.of("hmac", "bearer", "api_key"),
+                AnyConfig.members(auth).stream().map(AuthConfig::scheme).toList());
+    }
+
+    @Test
+    void refusesAnMtlsRouteWithoutAClientCa() {
+        assertEquals(h.at(10) + "routes[0].auth: mtls needs listen.tls.client_ca (the CAs that issue client "
+                + "certificates); without it no client certificate is requested", h.error(route("""
+                        auth: { mtls: { sans: [partner.example.net] } }
+                        """)));
+        assertEquals(h.at(10) + "routes[0].auth.mtls.subjects: an mtls route needs at least one of subjects, sans or "
+                + "fingerprints (it admits only the certificates it lists)", h.error(route("""
+                        auth: { mtls: { forward: xfcc } }
+                        """)));
+        assertEquals(h.at(10) + "routes[0].auth.mtls.fingerprints[0]: expected sha256: and 64 hex digits (openssl "
+                + "x509 -noout -fingerprint -sha256 -in client.crt)", h.error(route("""
+                        auth: { mtls: { fingerprints: ["sha256:abc"] } }
+                        """)));
+        assertEquals(h.at(10) + "routes[0].auth.mtls.forward: 'envoy' (expected: rfc9440, xfcc or none)",
+                h.error(route("""
+                        auth: { mtls: { sans: [a], forward: envoy } }
+                        """)));
     }
 
     @Test

@@ -25,11 +25,28 @@ class ConfigLoaderRefusalTest {
 
     @Test
     void refusesUnknownTopLevelKeyNamingTheKnownOnes() {
-        assertEquals(h.at(3) + "listne: unknown key (known: gateway, listen, limits, admin, errors, upstreams, routes, state)",
+        assertEquals(h.at(3) + "listne: unknown key (known: gateway, listen, limits, admin, errors, trace, upstreams, "
+                        + "routes, state)",
                 h.error("""
                         listen:
                           address: 127.0.0.1:0
                         listne: x
+                        """));
+    }
+
+    @Test
+    void refusesAnUnknownTraceModeNamingTheKey() {
+        assertEquals(h.at(3) + "trace.mode: 'zipkin' (expected: propagate, restart or ignore)",
+                h.error("""
+                        listen:
+                          address: 127.0.0.1:0
+                        trace: { mode: zipkin }
+                        """));
+        assertEquals(h.at(3) + "trace.sampler: unknown key (known: mode)",
+                h.error("""
+                        listen:
+                          address: 127.0.0.1:0
+                        trace: { sampler: always }
                         """));
     }
 

@@ -40,7 +40,8 @@ class ResponsesTest {
     @Test
     void problemCarriesAllFieldsInOrderAndTheGatewayHeaders() throws IOException {
         FullHttpResponse r = exposed.problem(ALLOC, Problem.of(Reason.SIGNATURE_MISMATCH,
-                "signature does not match the body (2 secrets tried)", "github"), "req-1", false);
+                "signature does not match the body (2 secrets tried)", "github"), "req-1",
+                "4bf92f3577b34da6a3ce929d0e0e4736", false);
         try {
             assertEquals(401, r.status().code());
             assertEquals("Unauthorized", r.status().reasonPhrase());
@@ -52,8 +53,9 @@ class ResponsesTest {
             assertEquals("no-store", h.get("Cache-Control"));
             assertFalse(h.contains("Connection"));
             Map<String, Object> body = json(r);
-            assertEquals(List.of("type", "title", "status", "detail", "reason", "route", "request_id", "gateway"),
-                    List.copyOf(body.keySet()));
+            assertEquals(List.of("type", "title", "status", "detail", "reason", "route", "request_id", "trace_id",
+                    "gateway"), List.copyOf(body.keySet()));
+            assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", body.get("trace_id"));
             assertEquals("urn:authgate:reason:signature_mismatch", body.get("type"));
             assertEquals("Unauthorized", body.get("title"));
             assertEquals(401, body.get("status"));
@@ -70,10 +72,11 @@ class ResponsesTest {
     @Test
     void hiddenReasonLeavesOnlyStatusTitleGenericDetailRequestIdAndGateway() throws IOException {
         FullHttpResponse r = hidden.problem(ALLOC, Problem.of(Reason.CREDENTIALS_INVALID,
-                "token sha256:1a2b3c4d is not one of the route's 2 tokens", "ci"), "req-2", false);
+                "token sha256:1a2b3c4d is not one of the route's 2 tokens", "ci"), "req-2",
+                "0af7651916cd43dd8448eb211c80319c", false);
         try {
             Map<String, Object> body = json(r);
-            assertEquals(List.of("type", "title", "status", "detail", "request_id", "gateway"),
+            assertEquals(List.of("type", "title", "status", "detail", "request_id", "trace_id", "gateway"),
                     List.copyOf(body.keySet()));
             assertEquals("about:blank", body.get("type"));
             assertEquals(401, body.get("status"));

@@ -14,6 +14,7 @@ class AccessLogEntryTest {
                 .target("POST", path).route("github").auth("hmac", "github")
                 .answer(401, ResponseSource.GATEWAY, "signature_mismatch", detail)
                 .traffic(42, 250, 3)
+                .trace("4bf92f3577b34da6a3ce929d0e0e4736")
                 .build();
     }
 
@@ -22,7 +23,8 @@ class AccessLogEntryTest {
         assertEquals("time=2025-01-02T03:04:05.678Z request_id=req-1 client=10.0.0.7:51234 tls=TLSv1.3 method=POST"
                         + " path=/webhooks/github route=github scheme=hmac identity=github status=401 source=gateway"
                         + " reason=signature_mismatch detail=\"signature does not match (2 secrets tried)\""
-                        + " upstream=- upstream_status=- bytes_in=42 bytes_out=250 duration_ms=3 upstream_ms=-",
+                        + " upstream=- upstream_status=- bytes_in=42 bytes_out=250 duration_ms=3 upstream_ms=-"
+                        + " trace_id=4bf92f3577b34da6a3ce929d0e0e4736",
                 entry("/webhooks/github", "signature does not match (2 secrets tried)").toString());
     }
 

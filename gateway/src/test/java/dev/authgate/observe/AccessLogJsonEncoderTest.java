@@ -31,6 +31,7 @@ class AccessLogJsonEncoderTest {
                 .answer(401, ResponseSource.GATEWAY, "signature_mismatch", detail)
                 .upstream(upstream, upstreamStatus, upstreamMs)
                 .traffic(42, 250, 3)
+                .trace("4bf92f3577b34da6a3ce929d0e0e4736")
                 .build();
     }
 
@@ -59,6 +60,8 @@ class AccessLogJsonEncoderTest {
         assertNull(json.get("tls"));
         assertNull(json.get("upstream_status"));
         assertNull(json.get("upstream_ms"));
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", json.get("trace_id"));
+        assertEquals("trace_id", new ArrayList<>(json.keySet()).get(json.size() - 1), "last, after the old fields");
     }
 
     @Test

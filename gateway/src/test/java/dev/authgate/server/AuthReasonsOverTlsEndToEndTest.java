@@ -53,6 +53,8 @@ class AuthReasonsOverTlsEndToEndTest {
     static final String PASSWORD = "pw-e2e-alice-93c1f0";
     static final String GITHUB_SECRET = "gh-secret-e2e-5a7e22";
     static final String SLACK_SECRET = "slack-secret-e2e-0d4b8f";
+    static final String OLD_TOKEN = "tok-old-e2e-77f1c2d9";
+    static final String JWT_SECRET = "jwt-hs256-secret-e2e-4c1d9a7b33e0f812aa";
     static final String BODY = "{\"ref\":\"refs/heads/main\"}";
     /** A Slack timestamp far outside the 5m tolerance (November 2023). */
     static final String OLD_TS = "1700000000";
@@ -69,9 +71,11 @@ class AuthReasonsOverTlsEndToEndTest {
         sockets = certs.clientSslContext().getSocketFactory();
         Files.createDirectories(dir.resolve("secrets"));
         for (String[] s : new String[][] {{"token", TOKEN}, {"key", API_KEY}, {"github", GITHUB_SECRET},
-                {"slack", SLACK_SECRET}}) {
+                {"slack", SLACK_SECRET}, {"jwt", JWT_SECRET}, {"old", OLD_TOKEN}}) {
             Files.writeString(dir.resolve("secrets/" + s[0]), s[1] + "\n");
         }
+        Files.writeString(dir.resolve("secrets/jwt-es256.pem"), "kid: e2e-k1\n"
+                + dev.authgate.auth.jwt.TestTokens.pem(dev.authgate.auth.jwt.TestTokens.keys("ec256").getPublic()));
         String hash = BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(4, PASSWORD.toCharArray());
         backend = TestUpstream.start();
         gw = GatewayFixture.start(TestConfigs.load(dir, """
@@ -84,7 +88,8 @@ class AuthReasonsOverTlsEndToEndTest {
                   - name: api
                     match: { path_prefix: /api/ }
                     upstream: app
-                    auth: { bearer: { tokens: [ { id: ci-bot, value: "${file:secrets/token}" } ] } }
+                    auth: { bearer: { tokens: [ { id: ci-bot, value: "${file:secrets/token}" },
+                                                { id: old-bot, value: "${file:secrets/old}", expires: 2020-01-01T00:00:00Z } ] } }
                   - name: reports
                     match: { path: /reports }
                     upstream: app
@@ -105,6 +110,11 @@ class AuthReasonsOverTlsEndToEndTest {
                     match: { path: /hooks/slack, methods: [POST] }
                     upstream: app
                     auth: { hmac: { preset: slack, secrets: [ "${file:secrets/slack}" ] } }
+                  - name: jwt
+                    match: { path: /jwt }
+                    upstream: app
+                    auth: { jwt: { issuers: [ { issuer: e2e, secret: "${file:secrets/jwt}", audiences: [orders] },
+                                              { issuer: e2e-keys, keys: [ "${file:secrets/jwt-es256.pem}" ], audiences: any } ] } }
                 """.formatted(backend.url(), hash)));
     }
 
@@ -152,10 +162,26 @@ class AuthReasonsOverTlsEndToEndTest {
         return "X-Slack-Signature: v0=" + hmacHex(SLACK_SECRET, "v0:" + ts + ":" + body);
     }
 
+    /** A token for the {@code /jwt} route: HS256 with the route's secret unless {@code alg} says otherwise. */
+    static String jwt(String alg, String kid, String claims) {
+        String header = "{\"alg\":\"" + alg + "\"" + (kid == null ? "" : ",\"kid\":\"" + kid + "\"") + "}";
+        String token = alg.startsWith("HS") ? dev.authgate.auth.jwt.TestTokens.hmac(header, claims,
+                JWT_SECRET.getBytes(StandardCharsets.UTF_8), alg)
+                : dev.authgate.auth.jwt.TestTokens.sign(header, claims,
+                dev.authgate.auth.jwt.TestTokens.keys("ec256").getPrivate(), alg);
+        return "Authorization: Bearer " + token;
+    }
+
+    static String claims(String iss, String aud, long expIn, long nbfIn) {
+        long now = System.currentTimeMillis() / 1000;
+        return "{\"iss\":\"" + iss + "\",\"sub\":\"svc\",\"aud\":\"" + aud + "\""
+                + (expIn == 0 ? "" : ",\"exp\":" + (now + expIn)) + ",\"nbf\":" + (now + nbfIn) + "}";
+    }
+
     /** One request per auth reason code except {@code replayed} (which needs a first delivery; see its own test). */
     static Stream<Arguments> rejections() throws Exception {
         String now = Long.toString(System.currentTimeMillis() / 1000);
-        return Stream.of(
+        return Stream.concat(jwtRejections(), Stream.of(
                 Arguments.of(Reason.CREDENTIALS_MISSING, get("/api/orders")),
                 Arguments.of(Reason.BEARER_PREFIX_MISSING, get("/api/orders", "Authorization: " + TOKEN)),
                 Arguments.of(Reason.SCHEME_MISMATCH, get("/api/orders", "Authorization: " + basic("alice:" + PASSWORD))),
@@ -163,6 +189,7 @@ class AuthReasonsOverTlsEndToEndTest {
                 Arguments.of(Reason.CREDENTIALS_WHITESPACE, get("/api/orders", "Authorization: Bearer  " + TOKEN)),
                 Arguments.of(Reason.CREDENTIALS_IN_WRONG_HEADER, get("/reports", "Authorization: Bearer " + API_KEY)),
                 Arguments.of(Reason.CREDENTIALS_INVALID, get("/api/orders", "Authorization: Bearer not-a-known-token")),
+                Arguments.of(Reason.CREDENTIALS_EXPIRED, get("/api/orders", "Authorization: Bearer " + OLD_TOKEN)),
                 Arguments.of(Reason.CREDENTIALS_INVALID, get("/admin/users", "Authorization: " + basic("alice:wrong"))),
                 Arguments.of(Reason.SIGNATURE_MISSING, post("/hooks/github", BODY)),
                 Arguments.of(Reason.SIGNATURE_MALFORMED, post("/hooks/github", BODY,
@@ -173,7 +200,26 @@ class AuthReasonsOverTlsEndToEndTest {
                 Arguments.of(Reason.TIMESTAMP_MALFORMED, post("/hooks/slack", BODY,
                         "X-Slack-Request-Timestamp: yesterday", slackSig(now, BODY))),
                 Arguments.of(Reason.TIMESTAMP_OUT_OF_WINDOW, post("/hooks/slack", BODY,
-                        "X-Slack-Request-Timestamp: " + OLD_TS, slackSig(OLD_TS, BODY))));
+                        "X-Slack-Request-Timestamp: " + OLD_TS, slackSig(OLD_TS, BODY)))));
+    }
+
+    static Stream<Arguments> jwtRejections() {
+        String ok = claims("e2e", "orders", 600, 0);
+        return Stream.of(
+                Arguments.of(Reason.TOKEN_MALFORMED, get("/jwt", "Authorization: Bearer not.a-jwt")),
+                Arguments.of(Reason.TOKEN_ALGORITHM_NOT_ALLOWED, get("/jwt", jwt("ES256", null, ok))),
+                Arguments.of(Reason.TOKEN_ISSUER_UNKNOWN, get("/jwt", jwt("HS256", null,
+                        claims("elsewhere", "orders", 600, 0)))),
+                Arguments.of(Reason.TOKEN_KEY_UNKNOWN, get("/jwt", jwt("ES256", "e2e-k9",
+                        claims("e2e-keys", "x", 600, 0)))),
+                Arguments.of(Reason.TOKEN_SIGNATURE_INVALID, get("/jwt", jwt("HS256", null, ok).replace("Bearer ey",
+                        "Bearer ey") + "x")),
+                Arguments.of(Reason.TOKEN_EXPIRED, get("/jwt", jwt("HS256", null, claims("e2e", "orders", -600, -900)))),
+                Arguments.of(Reason.TOKEN_NOT_YET_VALID, get("/jwt", jwt("HS256", null,
+                        claims("e2e", "orders", 900, 600)))),
+                Arguments.of(Reason.TOKEN_AUDIENCE_MISMATCH, get("/jwt", jwt("HS256", null,
+                        claims("e2e", "billing", 600, 0)))),
+                Arguments.of(Reason.TOKEN_CLAIM_INVALID, get("/jwt", jwt("HS256", null, claims("e2e", "orders", 0, 0)))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -200,7 +246,8 @@ class AuthReasonsOverTlsEndToEndTest {
         rejections().forEach(a -> covered.add((Reason) a.get()[0]));
         Set<Reason> auth = EnumSet.noneOf(Reason.class);
         for (Reason r : Reason.values()) {
-            if (r.status() == 401) auth.add(r);
+            // the client_certificate_* reasons need client certificates: MtlsEndToEndTest covers each, on both providers
+            if (r.status() == 401 && !r.code().startsWith("client_certificate_")) auth.add(r);
         }
         assertEquals(auth, covered);
     }
@@ -238,6 +285,7 @@ class AuthReasonsOverTlsEndToEndTest {
             requests.add(get("/api/orders", "Authorization: " + TOKEN));
             requests.add(get("/api/orders", "Authorization: Bearer  " + TOKEN));
             requests.add(get("/api/orders", "Authorization: Bearer " + TOKEN + "x"));
+            requests.add(get("/api/orders", "Authorization: Bearer " + OLD_TOKEN));
             requests.add(get("/api/orders", "Authorization: " + basic("alice:" + PASSWORD)));
             requests.add(get("/reports", "X-API-Key: " + API_KEY));
             requests.add(get("/reports", "Authorization: Bearer " + API_KEY));
@@ -255,22 +303,39 @@ class AuthReasonsOverTlsEndToEndTest {
             requests.add(post("/hooks/slack", BODY, "X-Slack-Request-Timestamp: " + now, slackSig(now, BODY)));
             requests.add(post("/hooks/slack", BODY + "x", "X-Slack-Request-Timestamp: " + now, slackSig(now, BODY)));
             requests.add(post("/hooks/slack", BODY, "X-Slack-Request-Timestamp: " + OLD_TS, slackSig(OLD_TS, BODY)));
+            java.time.Instant t = java.time.Instant.now();
+            String claims = "{\"iss\":\"e2e\",\"sub\":\"svc\",\"aud\":\"orders\",\"exp\":" + (t.getEpochSecond() + 600) + "}";
+            String expiredClaims = claims.replace(Long.toString(t.getEpochSecond() + 600),
+                    Long.toString(t.getEpochSecond() - 600));
+            String goodJwt = dev.authgate.auth.jwt.TestTokens.hmac("{\"alg\":\"HS256\"}", claims,
+                    JWT_SECRET.getBytes(StandardCharsets.UTF_8), "HS256");
+            String expiredJwt = dev.authgate.auth.jwt.TestTokens.hmac("{\"alg\":\"HS256\"}", expiredClaims,
+                    JWT_SECRET.getBytes(StandardCharsets.UTF_8), "HS256");
+            String forgedJwt = dev.authgate.auth.jwt.TestTokens.hmac("{\"alg\":\"HS256\"}", claims,
+                    "another-secret-e2e-0123456789abcdef".getBytes(StandardCharsets.UTF_8), "HS256");
+            requests.add(get("/jwt", "Authorization: Bearer " + goodJwt));
+            requests.add(get("/jwt", "Authorization: Bearer " + expiredJwt));
+            requests.add(get("/jwt", "Authorization: Bearer " + forgedJwt));
+            requests.add(get("/jwt", "Authorization: " + goodJwt));
             int passes = 0;
             for (String request : requests) {
                 RawHttp.Response r = tls(request);
                 requestIds.add(r.header("X-Request-Id"));
                 if (r.status() == 200) passes++;
             }
-            assertEquals(6, passes, "bearer, api_key, basic, github, deploys and slack each passed once");
+            assertEquals(7, passes, "bearer, api_key, basic, github, deploys, slack and jwt each passed once");
             for (String id : requestIds) gw.accessLog().await(id);
             while (backend.pendingRequests() > 0) backend.takeRequest();
 
-            secrets = List.of(TOKEN, API_KEY, PASSWORD, GITHUB_SECRET, SLACK_SECRET,
+            secrets = List.of(TOKEN, OLD_TOKEN, API_KEY, PASSWORD, GITHUB_SECRET, SLACK_SECRET,
                     Base64.getEncoder().encodeToString(("alice:" + PASSWORD).getBytes(StandardCharsets.UTF_8)),
                     Base64.getEncoder().encodeToString(("alice:" + PASSWORD + "-wrong").getBytes(StandardCharsets.UTF_8)),
                     Base64.getEncoder().encodeToString(("mallory:" + PASSWORD).getBytes(StandardCharsets.UTF_8)),
                     hmacHex(GITHUB_SECRET, BODY), hmacHex(GITHUB_SECRET, deployBody),
-                    hmacHex(SLACK_SECRET, "v0:" + now + ":" + BODY), hmacHex(SLACK_SECRET, "v0:" + OLD_TS + ":" + BODY));
+                    hmacHex(SLACK_SECRET, "v0:" + now + ":" + BODY), hmacHex(SLACK_SECRET, "v0:" + OLD_TS + ":" + BODY),
+                    JWT_SECRET, goodJwt, expiredJwt, forgedJwt, goodJwt.substring(goodJwt.lastIndexOf('.') + 1),
+                    expiredJwt.substring(expiredJwt.lastIndexOf('.') + 1),
+                    forgedJwt.substring(forgedJwt.lastIndexOf('.') + 1));
         } finally {
             ours.setLevel(before);
             root.detachAppender(all);

@@ -119,6 +119,8 @@ class HostileHttpTest {
             "Transfer-Encoding: xchunked\n",
             "Transfer-Encoding: chunkedx\n",
             "Transfer-Encoding: chunked, identity\n",
+            "Transfer-Encoding: chunked, xchunked\n", // CVE-2026-89044: chunked not the final coding
+            "Transfer-Encoding: chunked,\n",
             "Transfer-Encoding: identity\n",
             "Transfer-Encoding: gzip, chunked\n",
             "Transfer-Encoding: chunked, chunked\n",
@@ -229,6 +231,31 @@ class HostileHttpTest {
     })
     void refusesBadChunkSizesAndFraming(String body) {
         assertRefused(post("Transfer-Encoding: chunked\n") + body);
+    }
+
+    /**
+     * CVE-2026-33870 (quoted strings in chunk extensions): a quote that a front proxy reads as ending the line and the
+     * gateway as running on must not hide a second request. Whatever the gateway answers, no request but the first
+     * (if any) reaches the upstream.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "5;a=\"x\r\nhello\r\n0\r\n\r\n",
+            "5;a=\"x\\\"\r\nhello\r\n0\r\n\r\n",
+            "1;a=\"\r\nX\r\n0\r\n\r\nPOST /hook/smuggled HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n\"\r\n",
+    })
+    void doesNotLetAQuotedChunkExtensionHideASecondRequest(String body) {
+        int before = backend.requestCount();
+        try (RawHttp c = gw.connect()) {
+            c.send(post("Transfer-Encoding: chunked\n") + body);
+            RawHttp.Response r = c.read();
+            assertTrue(r.status() == 400 || r.status() == 200, r.toString());
+            assertTrue(c.isClosedByPeer() || r.status() == 200, "a refused framing closes the connection");
+        }
+        assertTrue(backend.requestCount() <= before + 1, "at most the one request was forwarded");
+        for (int i = before; i < backend.requestCount(); i++) {
+            assertFalse(backend.takeRequest().uri().contains("smuggled"), "a smuggled request reached the upstream");
+        }
     }
 
     // ---- request line, Host, absolute form --------------------------------------------------------------------------

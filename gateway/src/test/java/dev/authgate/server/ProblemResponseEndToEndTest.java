@@ -36,7 +36,7 @@ class ProblemResponseEndToEndTest {
             assertEquals("POST, PUT", r.header("Allow"));
             assertNull(r.header("Via"), "Via marks upstream answers; this one is the gateway's");
             Map<String, Object> body = r.json();
-            assertEquals(List.of("type", "title", "status", "detail", "reason", "route", "request_id", "gateway"),
+            assertEquals(List.of("type", "title", "status", "detail", "reason", "route", "request_id", "trace_id", "gateway"),
                     List.copyOf(body.keySet()));
             assertEquals("urn:authgate:reason:method_not_allowed", body.get("type"));
             assertEquals("Method Not Allowed", body.get("title"));
@@ -57,7 +57,7 @@ class ProblemResponseEndToEndTest {
             assertFalse(text.contains("method_not_allowed"), text);
             assertFalse(text.contains("canary"), text);
             Map<String, Object> body = r.json();
-            assertEquals(List.of("type", "title", "status", "detail", "request_id", "gateway"),
+            assertEquals(List.of("type", "title", "status", "detail", "request_id", "trace_id", "gateway"),
                     List.copyOf(body.keySet()));
             assertEquals(405L, body.get("status"));
             assertEquals(r.header("X-Request-Id"), body.get("request_id"));

@@ -3,6 +3,7 @@ package dev.authgate.state;
 import dev.authgate.config.Secret;
 import dev.authgate.config.StateConfig;
 import dev.authgate.observe.Metrics;
+import dev.authgate.observe.StateStoreMetrics;
 import dev.authgate.replay.ReplayStore;
 import dev.authgate.testing.Await;
 import dev.authgate.testing.LogCapture;
@@ -45,7 +46,7 @@ class RedisConnectionTest {
     private static RedisStateStore connect(String url, boolean cluster) {
         StateConfig.RedisConfig cfg = new StateConfig.RedisConfig(new Secret(url, "inline"), cluster, "t:",
                 Duration.ofMillis(500), Duration.ofSeconds(2));
-        return RedisStateStore.start(cfg, new Metrics().stateStore());
+        return RedisStateStore.start(cfg, StateStoreMetrics.of(new Metrics()));
     }
 
     private static void claimsWork(RedisStateStore s) throws Exception {

@@ -3,6 +3,7 @@ package dev.authgate.state;
 import dev.authgate.config.Secret;
 import dev.authgate.config.StateConfig;
 import dev.authgate.observe.Metrics;
+import dev.authgate.observe.StateStoreMetrics;
 import dev.authgate.replay.ReplayStore;
 import dev.authgate.replay.ReplayStore.Claim;
 import dev.authgate.replay.ReplayStore.Outcome;
@@ -44,7 +45,7 @@ class RedisReplayStoreTest {
     private RedisStateStore connect() {
         StateConfig.RedisConfig cfg = new StateConfig.RedisConfig(new Secret(redis.url(), "inline"), false, "t:",
                 Duration.ofMillis(250), Duration.ofSeconds(1));
-        RedisStateStore s = RedisStateStore.start(cfg, new Metrics().stateStore());
+        RedisStateStore s = RedisStateStore.start(cfg, StateStoreMetrics.of(new Metrics()));
         Await.until("connected", s::up);
         return s;
     }
@@ -157,7 +158,7 @@ class RedisReplayStoreTest {
         public static void main(String[] args) throws IOException, InterruptedException {
             StateConfig.RedisConfig cfg = new StateConfig.RedisConfig(new Secret(args[0], "inline"), false, "t:",
                     Duration.ofMillis(500), Duration.ofSeconds(1));
-            RedisStateStore s = RedisStateStore.start(cfg, new Metrics().stateStore());
+            RedisStateStore s = RedisStateStore.start(cfg, StateStoreMetrics.of(new Metrics()));
             while (!s.up()) Thread.sleep(10);
             join(new RedisReplayStore(s).claim("route|orphan", Duration.ofMillis(1500)));
             Thread.sleep(60_000);

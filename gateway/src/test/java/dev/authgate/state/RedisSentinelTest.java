@@ -3,6 +3,7 @@ package dev.authgate.state;
 import dev.authgate.config.Secret;
 import dev.authgate.config.StateConfig;
 import dev.authgate.observe.Metrics;
+import dev.authgate.observe.StateStoreMetrics;
 import dev.authgate.replay.ReplayStore;
 import dev.authgate.testing.Await;
 import dev.authgate.testing.TestRedis;
@@ -74,7 +75,7 @@ class RedisSentinelTest {
 
         store = RedisStateStore.start(new StateConfig.RedisConfig(
                 new Secret("redis-sentinel://127.0.0.1:" + port + "#main", "inline"), false, "t:",
-                Duration.ofMillis(250), Duration.ofSeconds(1)), new Metrics().stateStore());
+                Duration.ofMillis(250), Duration.ofSeconds(1)), StateStoreMetrics.of(new Metrics()));
         Await.until("connected through Sentinel", store::up);
         ReplayStore replay = new RedisReplayStore(store);
         Await.until("a claim on the primary", () -> claims(replay, "before"));

@@ -64,11 +64,12 @@ public final class OpsGateway implements AutoCloseable {
         }
         AccessLogCapture log = AccessLogCapture.attach();
         Metrics metrics = new Metrics(clock);
+        metrics.recentRejections().capacity(config.admin().recentRejections());
         UpstreamForwarder forwarder = new UpstreamForwarder();
         GatewayServer server = null;
         try {
             server = new GatewayServer(config, forwarder, new InMemoryReplayStore(10_000), clock, metrics).start();
-            AdminServer admin = AdminServer.start(config.admin(), metrics, server::isAccepting);
+            AdminServer admin = AdminServer.start(config.admin(), metrics, server::isReady);
             metrics.configLoaded(clock.instant());
             Reloader reloader = new Reloader(configFile, config, server, metrics, f -> ConfigLoader.load(f, AuthSchemes.standard()), clock);
             return new OpsGateway(server, admin, metrics, reloader, forwarder, log);

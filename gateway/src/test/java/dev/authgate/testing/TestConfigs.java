@@ -11,6 +11,7 @@ import dev.authgate.config.GatewayConfig;
 import dev.authgate.config.LimitsConfig;
 import dev.authgate.config.ListenConfig;
 import dev.authgate.config.RouteConfig;
+import dev.authgate.http.TraceContext;
 import dev.authgate.tls.TlsConfig;
 import dev.authgate.config.UpstreamConfig;
 
@@ -90,6 +91,7 @@ public final class TestConfigs {
         private int maxConnections = LimitsConfig.DEFAULT_MAX_CONNECTIONS;
         private int maxRequestsPerConnection = LimitsConfig.DEFAULT_MAX_REQUESTS_PER_CONNECTION;
         private boolean exposeReason = true;
+        private TraceContext.Mode trace = TraceContext.Mode.PROPAGATE;
         private final Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
         private final List<RouteConfig> routes = new ArrayList<>();
 
@@ -154,6 +156,12 @@ public final class TestConfigs {
             return this;
         }
 
+        /** {@code trace.mode} (default propagate). */
+        public Builder trace(TraceContext.Mode mode) {
+            this.trace = mode;
+            return this;
+        }
+
         public Builder route(RouteConfig route) {
             routes.add(route);
             return this;
@@ -163,7 +171,7 @@ public final class TestConfigs {
             return new GatewayConfig(name, new ListenConfig("127.0.0.1", 0, tls),
                     new LimitsConfig(maxBody, maxHeaderBytes, headerTimeout, idleTimeout, null, List.of(),
                             bodyTimeout, maxConnections, maxRequestsPerConnection),
-                    AdminConfig.defaults(), new ErrorsConfig(exposeReason), upstreams, routes, null, null);
+                    AdminConfig.defaults(), new ErrorsConfig(exposeReason), trace, upstreams, routes, null, null);
         }
     }
 }

@@ -12,8 +12,10 @@ import dev.authgate.config.ReadContext;
 import dev.authgate.config.Secret;
 import dev.authgate.http.Reason;
 
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code api_key:}: a key in a named header against configured keys ({@link ApiKeyAuthenticator}). */
@@ -47,13 +49,23 @@ public final class ApiKeyAuthScheme implements AuthScheme<ApiKeyConfig> {
 
     @Override
     public Authenticator create(ApiKeyConfig config, AuthSupport support) {
-        return new ApiKeyAuthenticator(config);
+        return new ApiKeyAuthenticator(config, support.clock());
     }
 
     @Override
     public Set<Reason> reasons() {
         return EnumSet.of(Reason.CREDENTIALS_MISSING, Reason.CREDENTIALS_MALFORMED, Reason.CREDENTIALS_WHITESPACE,
-                Reason.CREDENTIALS_IN_WRONG_HEADER, Reason.CREDENTIALS_INVALID);
+                Reason.CREDENTIALS_IN_WRONG_HEADER, Reason.CREDENTIALS_INVALID, Reason.CREDENTIALS_EXPIRED);
+    }
+
+    @Override
+    public Map<String, Instant> expiries(ApiKeyConfig config) {
+        return Credential.expiries(config.keys());
+    }
+
+    @Override
+    public String credentialKind() {
+        return "key";
     }
 
     @Override

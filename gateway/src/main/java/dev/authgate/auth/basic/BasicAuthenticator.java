@@ -10,7 +10,9 @@ import dev.authgate.auth.AuthSupport;
 import dev.authgate.auth.Authenticator;
 import dev.authgate.auth.AuthorizationHeader;
 import dev.authgate.auth.Challenges;
+import dev.authgate.auth.CredentialMistakes;
 import dev.authgate.auth.HiddenWhitespace;
+import dev.authgate.auth.ReceivedText;
 import dev.authgate.http.Reason;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -204,7 +206,9 @@ final class BasicAuthenticator implements Authenticator {
             return reject(present(Reason.CREDENTIALS_MALFORMED,
                     values.size() + " Authorization headers (expected: exactly one)"));
         }
-        AuthorizationHeader h = AuthorizationHeader.parse(values.get(0));
+        // Parsed as typed (UTF-8 put back together): base64 is ASCII, so only a value that fails anyway changes, and
+        // a zero-width space sent as E2 80 8B is named as one.
+        AuthorizationHeader h = AuthorizationHeader.parse(ReceivedText.utf8View(values.get(0)));
         if (h == null) {
             return reject(missing("Authorization header is empty (expected: Basic base64(user:password))"));
         }
@@ -213,6 +217,10 @@ final class BasicAuthenticator implements Authenticator {
             if (value.isEmpty()) {
                 return reject(present(Reason.CREDENTIALS_WHITESPACE, "Authorization holds only hidden whitespace: "
                         + h.spacingProblem().replace(" before the scheme", "")));
+            }
+            String encoded = CredentialMistakes.urlEncodedScheme(value, "Basic");
+            if (encoded != null) {
+                return reject(present(Reason.CREDENTIALS_MALFORMED, encoded));
             }
             if (AuthorizationHeader.isSchemeWordAlone(value, "Basic")) {
                 return reject(present(Reason.CREDENTIALS_MALFORMED, "Authorization: Basic carries no credentials"));
@@ -238,7 +246,14 @@ final class BasicAuthenticator implements Authenticator {
             return reject(present(Reason.CREDENTIALS_WHITESPACE, "hidden whitespace in Authorization: "
                     + h.spacingProblem() + " (expected: Basic, one space, base64(user:password))"));
         }
-        String ws = HiddenWhitespace.find(h.credentials());
+        String twice = CredentialMistakes.schemeTwice(h.credentials(), "Basic");
+        if (twice != null) {
+            return reject(present(Reason.CREDENTIALS_MALFORMED, twice));
+        }
+        if (CredentialMistakes.quoted(h.credentials())) {
+            return reject(present(Reason.CREDENTIALS_MALFORMED, CredentialMistakes.quotedDetail("the Basic credentials")));
+        }
+        String ws = HiddenWhitespace.findWhere(h.credentials(), "credentials");
         if (ws != null) {
             return reject(present(Reason.CREDENTIALS_WHITESPACE, "hidden whitespace in the Basic credentials: " + ws));
         }

@@ -13,8 +13,10 @@ import dev.authgate.config.ReadContext;
 import dev.authgate.config.Secret;
 import dev.authgate.http.Reason;
 
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code bearer:}: {@code Authorization: Bearer <token>} against configured tokens ({@link BearerAuthenticator}). */
@@ -48,13 +50,24 @@ public final class BearerAuthScheme implements AuthScheme<BearerConfig> {
 
     @Override
     public Authenticator create(BearerConfig config, AuthSupport support) {
-        return new BearerAuthenticator(config);
+        return new BearerAuthenticator(config, support.clock());
     }
 
     @Override
     public Set<Reason> reasons() {
         return EnumSet.of(Reason.CREDENTIALS_MISSING, Reason.BEARER_PREFIX_MISSING, Reason.SCHEME_MISMATCH,
-                Reason.CREDENTIALS_MALFORMED, Reason.CREDENTIALS_WHITESPACE, Reason.CREDENTIALS_INVALID);
+                Reason.CREDENTIALS_MALFORMED, Reason.CREDENTIALS_WHITESPACE, Reason.CREDENTIALS_IN_WRONG_HEADER,
+                Reason.CREDENTIALS_INVALID, Reason.CREDENTIALS_EXPIRED);
+    }
+
+    @Override
+    public Map<String, Instant> expiries(BearerConfig config) {
+        return Credential.expiries(config.tokens());
+    }
+
+    @Override
+    public String credentialKind() {
+        return "token";
     }
 
     @Override

@@ -7,11 +7,14 @@ import dev.authgate.auth.AuthorizationHeader;
 import dev.authgate.auth.Challenges;
 import dev.authgate.auth.Credential;
 import dev.authgate.auth.CredentialMatcher;
+import dev.authgate.auth.CredentialMistakes;
 import dev.authgate.auth.HiddenWhitespace;
+import dev.authgate.auth.MisplacedCredentials;
+import dev.authgate.auth.ReceivedText;
 import dev.authgate.http.Reason;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,8 +29,14 @@ final class BearerAuthenticator implements Authenticator {
 
     private final CredentialMatcher tokens;
     private final String challenge;
+    private final Clock clock;
 
     BearerAuthenticator(BearerConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    BearerAuthenticator(BearerConfig config, Clock clock) {
+        this.clock = clock;
         this.tokens = new CredentialMatcher(config.tokens());
         this.challenge = "Bearer realm=" + Challenges.quoted(Challenges.realm(config.realm()));
     }
@@ -44,22 +53,40 @@ final class BearerAuthenticator implements Authenticator {
 
     @Override
     public CompletionStage<AuthResult> authenticate(AuthRequest request) {
-        return CompletableFuture.completedFuture(decide(request.headers()));
+        return CompletableFuture.completedFuture(decide(request));
     }
 
-    AuthResult decide(HttpHeaders headers) {
-        List<String> values = headers.getAll(HttpHeaderNames.AUTHORIZATION);
+    AuthResult decide(AuthRequest request) {
+        List<String> values = request.headers().getAll(HttpHeaderNames.AUTHORIZATION);
         if (values.isEmpty()) {
-            return missing("Authorization header absent (expected: Authorization: Bearer <token>)");
+            return elsewhere(request, "Authorization header absent (expected: Authorization: Bearer <token>)");
         }
         if (values.size() > 1) {
             return present(Reason.CREDENTIALS_MALFORMED,
                     values.size() + " Authorization headers (expected: exactly one)");
         }
-        AuthorizationHeader h = AuthorizationHeader.parse(values.get(0));
+        String raw = values.get(0);
+        AuthorizationHeader h = AuthorizationHeader.parse(raw);
         if (h == null) {
-            return missing("Authorization header is empty (expected: Bearer <token>)");
+            return elsewhere(request, "Authorization header is empty (expected: Bearer <token>)");
         }
+        if (h.hasScheme("Bearer") && h.spacingProblem() == null && !h.credentialsBlank()) {
+            Credential match = tokens.match(h.credentials());
+            if (match != null && match.expired(clock.instant())) {
+                return present(Reason.CREDENTIALS_EXPIRED, match.expiredDetail("token", clock.instant()));
+            }
+            if (match != null) {
+                return AuthResult.Accepted.of(SCHEME, match.identity(),
+                        "bearer token matched (" + count() + ")", AuthorizationHeader.NAME);
+            }
+        }
+        // Matching is on the value as received; the diagnosis on the value as typed, so that UTF-8 that arrived as
+        // several ISO-8859-1 chars (a zero-width space is E2 80 8B) is recognised as the one character it is.
+        return diagnose(AuthorizationHeader.parse(ReceivedText.utf8View(raw)));
+    }
+
+    /** Why a present Authorization value is not a known Bearer token, most specific mistake first. */
+    private AuthResult diagnose(AuthorizationHeader h) {
         if (h.scheme() == null) {
             return bare(h);
         }
@@ -76,20 +103,39 @@ final class BearerAuthenticator implements Authenticator {
         if (h.credentialsBlank()) {
             return present(Reason.CREDENTIALS_MALFORMED, "Authorization: Bearer carries no token");
         }
+        String credentials = h.credentials();
+        String twice = CredentialMistakes.schemeTwice(credentials, "Bearer");
+        if (twice != null) {
+            return present(Reason.CREDENTIALS_MALFORMED, twice);
+        }
         if (h.spacingProblem() != null) {
             return present(Reason.CREDENTIALS_WHITESPACE, "hidden whitespace in Authorization: "
                     + h.spacingProblem() + " (expected: Bearer, one space, the token)");
         }
-        Credential match = tokens.match(h.credentials());
-        if (match != null) {
-            return AuthResult.Accepted.of(SCHEME, match.identity(),
-                    "bearer token matched (" + count() + ")", AuthorizationHeader.NAME);
+        if (CredentialMistakes.quoted(credentials)) {
+            return present(Reason.CREDENTIALS_MALFORMED, CredentialMistakes.quotedDetail("the Bearer token"));
         }
-        String ws = HiddenWhitespace.find(h.credentials());
+        String decoded = CredentialMistakes.percentDecoded(credentials);
+        if (decoded != null && tokens.match(decoded) != null) {
+            return present(Reason.CREDENTIALS_MALFORMED, CredentialMistakes.urlEncodedDetail("the Bearer token"));
+        }
+        String ws = HiddenWhitespace.findWhere(credentials, "token");
         if (ws != null) {
             return present(Reason.CREDENTIALS_WHITESPACE, "hidden whitespace in the Bearer token: " + ws);
         }
         return present(Reason.CREDENTIALS_INVALID, "Bearer token is not one of the " + count());
+    }
+
+    /** No Authorization: a valid token in another header or the query string is named (it is a mistake of §12). */
+    private AuthResult elsewhere(AuthRequest request, String absent) {
+        MisplacedCredentials.Found found = MisplacedCredentials.search(request, tokens, AuthorizationHeader.NAME,
+                false);
+        if (found.valid().isEmpty()) {
+            return missing(absent);
+        }
+        return present(Reason.CREDENTIALS_IN_WRONG_HEADER, absent.substring(0, absent.indexOf(" (expected"))
+                + MisplacedCredentials.validDetail(found.valid(), "token")
+                + " (expected: Authorization: Bearer <token>)");
     }
 
     private AuthResult bare(AuthorizationHeader h) {
@@ -97,6 +143,16 @@ final class BearerAuthenticator implements Authenticator {
         if (value.isEmpty()) {
             return present(Reason.CREDENTIALS_WHITESPACE, "Authorization holds only hidden whitespace: "
                     + h.spacingProblem().replace(" before the scheme", ""));
+        }
+        String encoded = CredentialMistakes.urlEncodedScheme(value, "Bearer");
+        if (encoded != null) {
+            return present(Reason.CREDENTIALS_MALFORMED, encoded);
+        }
+        if (CredentialMistakes.quoted(value)) {
+            AuthorizationHeader inside = AuthorizationHeader.parse(CredentialMistakes.unquoted(value));
+            if (inside != null && inside.hasScheme("Bearer")) {
+                return present(Reason.CREDENTIALS_MALFORMED, CredentialMistakes.quotedDetail("the Authorization value"));
+            }
         }
         if (AuthorizationHeader.isSchemeWordAlone(value, "Bearer")) {
             return present(Reason.CREDENTIALS_MALFORMED, value.length() == "Bearer".length()

@@ -6,14 +6,25 @@ package dev.authgate.auth.hmac;
  */
 final class HintBudget {
     private final double capacity;
+    private final double perSecond;
     private final double perMilli;
     private double tokens;
     private long last = Long.MIN_VALUE;
 
     HintBudget(int capacity, double perSecond) {
+        this(capacity, perSecond, capacity);
+    }
+
+    private HintBudget(double capacity, double perSecond, double tokens) {
         this.capacity = capacity;
+        this.perSecond = perSecond;
         this.perMilli = perSecond / 1000.0;
-        this.tokens = capacity;
+        this.tokens = tokens;
+    }
+
+    /** A new, full bucket {@code factor} times this one's size and rate (e.g. MACs from searches). */
+    HintBudget scaled(double factor) {
+        return new HintBudget(capacity * factor, perSecond * factor, capacity * factor);
     }
 
     /** Takes one token if there is one at {@code nowMillis} (a clock that goes backwards refills nothing). */

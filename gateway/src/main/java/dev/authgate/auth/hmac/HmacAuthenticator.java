@@ -106,6 +106,11 @@ public final class HmacAuthenticator implements Authenticator {
         return challenge;
     }
 
+    /** The mismatch hints (tests count their MACs). */
+    MismatchHints hints() {
+        return hints;
+    }
+
     /** The identity sent upstream: the preset name, or {@code hmac} for a generic scheme. */
     public String identity() {
         return scheme.name();

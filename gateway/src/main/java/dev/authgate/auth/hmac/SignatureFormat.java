@@ -54,9 +54,17 @@ enum SignatureFormat {
 
     private static Parsed parsePlain(HmacScheme scheme, String header, String value) {
         String prefix = scheme.prefix();
+        String label = label(value);
         if (!value.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            String rest = label == null ? value : value.substring(label.length());
             return Parsed.fail(Reason.SIGNATURE_MALFORMED, "expected '" + prefix + "' at the start of " + header
-                    + ", got " + prefixShape(value));
+                    + ", got " + prefixShape(value) + algorithmHint(scheme, rest, "; hint: "));
+        }
+        if (prefix.isEmpty() && label != null && scheme.encoding().decode(value) == null) {
+            // "sha256=<hex>" where the route expects the MAC alone: name the prefix found and the one expected.
+            return Parsed.fail(Reason.SIGNATURE_MALFORMED, header + " starts with '" + label + "' where the route"
+                    + " expects no prefix (expected: the " + scheme.encoding().configName() + " MAC alone)"
+                    + algorithmHint(scheme, value.substring(label.length()), "; hint: "));
         }
         String where = prefix.isEmpty() ? "in " + header : "after '" + prefix + "'";
         MacOrDetail m = decode(scheme, value.substring(prefix.length()), where);
@@ -137,8 +145,45 @@ enum SignatureFormat {
                 && SignatureEncoding.isHex(new String(mac, java.nio.charset.StandardCharsets.ISO_8859_1))) {
             detail += "; hint: it is a hex digest encoded again in base64: the sender should base64-encode the raw"
                     + " MAC bytes";
+        } else {
+            detail += algorithmHint(scheme, text, "; hint: ");
         }
         return new MacOrDetail(null, detail);
+    }
+
+    /**
+     * When {@code text} decodes (in either encoding) to the length of another algorithm's MAC: {@code lead} + "it
+     * looks like HMAC-SHA1 ..."; else "". Says nothing about the value but its decoded length class.
+     */
+    static String algorithmHint(HmacScheme scheme, String text, String lead) {
+        for (SignatureEncoding enc : new SignatureEncoding[] {scheme.encoding(), scheme.encoding().other()}) {
+            byte[] decoded = enc.decode(text);
+            if (decoded == null) {
+                continue;
+            }
+            for (HmacAlgorithm a : HmacAlgorithm.values()) {
+                if (a != scheme.algorithm() && decoded.length == a.macLength()) {
+                    return lead + "it looks like " + a.displayName() + (enc == scheme.encoding() ? ""
+                            : " in " + enc.configName()) + ": the sender signs with " + a.displayName() + " where "
+                            + scheme.algorithm().displayName() + " is expected";
+                }
+            }
+        }
+        return "";
+    }
+
+    /** A short label such as {@code sha256=} or {@code v1,} at the start of a value, or null. */
+    private static String label(String value) {
+        for (int i = 0; i < Math.min(value.length(), 12); i++) {
+            char c = value.charAt(i);
+            if ((c == '=' || c == ',') && i > 0) {
+                return value.substring(0, i + 1);
+            }
+            if (!(Character.isLetterOrDigit(c) || c == '-') || c > 127) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** The shape of a value lacking the expected prefix: a short alphanumeric prefix of its own, else its shape. */

@@ -220,4 +220,24 @@ class ApiKeyAuthenticatorTest {
         AuthResult.Rejected r = probe.rejected(inAuthorization, probe.request("Authorization", "Bearer " + BILLING_KEY));
         assertEquals(Reason.CREDENTIALS_MALFORMED, r.reason());
     }
+
+    @Test
+    void namesAKeyInQuotesUrlEncodedOrWithAZeroWidthSpaceSentAsUtf8() {
+        AuthResult.Rejected quoted = probe.rejected(apiKey, probe.request("X-API-Key", "\"" + BILLING_KEY + "\""));
+        assertEquals(Reason.CREDENTIALS_MALFORMED, quoted.reason());
+        assertEquals("X-API-Key is in quotes (kept from JSON or a form): send the value without the quotes",
+                quoted.detail());
+        AuthResult.Rejected encoded = probe.rejected(apiKey, probe.request("X-API-Key",
+                BILLING_KEY.replace("_", "%5F")));
+        assertEquals(Reason.CREDENTIALS_MALFORMED, encoded.reason());
+        assertEquals("X-API-Key is URL-encoded (%XX escapes): send it as is, not percent-encoded", encoded.detail());
+        assertEquals(Reason.CREDENTIALS_INVALID, probe.rejected(apiKey, probe.request("X-API-Key",
+                "ak%5Funknown")).reason(), "an unknown key is not called URL-encoded");
+        String utf8AsReceived = new String((BILLING_KEY + "\u200B").getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.ISO_8859_1);
+        AuthResult.Rejected zeroWidth = probe.rejected(apiKey, probe.request("X-API-Key", utf8AsReceived));
+        assertEquals(Reason.CREDENTIALS_WHITESPACE, zeroWidth.reason());
+        assertEquals("hidden whitespace in X-API-Key: a zero-width space (U+200B) at the end of the key",
+                zeroWidth.detail());
+    }
 }

@@ -73,7 +73,7 @@ class BearerAuthenticatorTest {
 
     @Test
     void rejectsAMissingHeaderWithCredentialsMissing() {
-        AuthResult.Rejected r = probe.rejected(bearer, probe.request("X-API-Key", CI_TOKEN));
+        AuthResult.Rejected r = probe.rejected(bearer, probe.request("X-API-Key", "not-a-token"));
         assertEquals(Reason.CREDENTIALS_MISSING, r.reason());
         assertFalse(r.credentialPresent());
         assertTrue(r.detail().contains("Authorization header absent"), r.detail());
@@ -165,11 +165,13 @@ class BearerAuthenticatorTest {
                 + "(expected: Bearer, one space, the token)", rejected("Bearer  " + CI_TOKEN).detail());
         assertEquals("hidden whitespace in Authorization: a tab instead of the space after the scheme "
                 + "(expected: Bearer, one space, the token)", rejected("Bearer\t" + CI_TOKEN).detail());
-        assertEquals("hidden whitespace in the Bearer token: a non-breaking space (U+00A0)",
+        assertEquals("hidden whitespace in the Bearer token: a non-breaking space (U+00A0) at the end of the token",
                 rejected("Bearer " + CI_TOKEN + "\u00A0").detail());
-        assertEquals("hidden whitespace in the Bearer token: a zero-width space (U+200B)",
+        assertEquals("hidden whitespace in the Bearer token: a zero-width space (U+200B) at the end of the token",
                 rejected("Bearer " + CI_TOKEN + "\u200B").detail());
-        assertEquals("hidden whitespace in the Bearer token: a literal \\n",
+        assertEquals("hidden whitespace in the Bearer token: a zero-width space (U+200B) inside the token",
+                rejected("Bearer tok_ci\u200B_7f3a9c2e41d08b55").detail());
+        assertEquals("hidden whitespace in the Bearer token: a literal \\n at the end of the token",
                 rejected("Bearer " + CI_TOKEN + "\\n").detail());
     }
 

@@ -67,7 +67,8 @@ class FailureDetailsTest {
 
     @Test
     void treatsADecodedLengthOtherThanTheMacsAsMalformed() {
-        assertEquals("expected 64 hex characters (HMAC-SHA256) after 'sha256=', got 40 hex characters",
+        assertEquals("expected 64 hex characters (HMAC-SHA256) after 'sha256=', got 40 hex characters; hint: it looks like HMAC-SHA1: the sender signs with "
+                + "HMAC-SHA1 where HMAC-SHA256 is expected",
                 githubRejects(Reason.SIGNATURE_MALFORMED, "sha256=" + "ab".repeat(20)).detail());
         assertEquals("expected hex after 'sha256=', got an empty value",
                 githubRejects(Reason.SIGNATURE_MALFORMED, "sha256=").detail());
@@ -77,7 +78,8 @@ class FailureDetailsTest {
 
     @Test
     void namesAWrongPrefixWithoutTheValue() {
-        assertEquals("expected 'sha256=' at the start of X-Hub-Signature-256, got 'sha1=' instead",
+        assertEquals("expected 'sha256=' at the start of X-Hub-Signature-256, got 'sha1=' instead; hint: it looks like HMAC-SHA1: the sender signs with "
+                + "HMAC-SHA1 where HMAC-SHA256 is expected",
                 githubRejects(Reason.SIGNATURE_MALFORMED, "sha1=" + "ab".repeat(20)).detail());
         assertEquals("expected 'sha256=' at the start of X-Hub-Signature-256, got 64 hex characters without it",
                 githubRejects(Reason.SIGNATURE_MALFORMED, hex(sha256(SECRET, BODY))).detail());
@@ -211,7 +213,8 @@ class FailureDetailsTest {
         Map<String, String> h = Map.of("X-Sig", "v1=" + b64(mac), "X-Ts", Long.toString(NOW), "X-Id", "id-7");
         assertAccepted(verify(a, headers(h), BODY, "a=1"));
         assertRejected(Reason.SIGNATURE_MISMATCH, verify(a, headers(h), BODY, "a=2"));
-        assertEquals("expected 88 base64 characters (HMAC-SHA512) after 'v1=', got 44 base64 characters",
+        assertEquals("expected 88 base64 characters (HMAC-SHA512) after 'v1=', got 44 base64 characters; hint: it looks like HMAC-SHA256: the sender signs with "
+                + "HMAC-SHA256 where HMAC-SHA512 is expected",
                 assertRejected(Reason.SIGNATURE_MALFORMED, verify(a, headers(Map.of("X-Sig", "v1=" + b64(new byte[32]),
                         "X-Ts", Long.toString(NOW), "X-Id", "id-7")), BODY, null)).detail());
     }

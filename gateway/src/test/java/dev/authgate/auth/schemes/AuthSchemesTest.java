@@ -15,7 +15,9 @@ import dev.authgate.config.GatewayConfig;
 import dev.authgate.config.RouteConfig;
 import dev.authgate.config.Secret;
 import dev.authgate.http.Reason;
+import dev.authgate.testing.TestCerts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,10 +46,27 @@ class AuthSchemesTest {
             Path.of(System.getProperty("authgate.projectRoot", "..")).toAbsolutePath().normalize();
     private static final Path SAMPLE = Path.of("src/test/resources/config/schemes/gateway.yaml");
     private static final AuthSupport SUPPORT = new AuthSupport(Runnable::run, Clock.systemUTC());
+    @TempDir
+    static Path sampleDir;
 
     /** The sample config's first route of each scheme (members of {@code any:} count too). */
     private static Map<String, AuthConfig> samples() throws ConfigException {
-        GatewayConfig c = ConfigLoader.load(SAMPLE, Map.of("TOKEN", "t-0123456789", "KEY", "k-0123456789",
+        // The sample's TLS listener (client_ca, for mtls) reads certificates made here, next to a copy of the sample
+        // folder (its other files, such as the jwt public key, come along).
+        Path copy = sampleDir.resolve("gateway.yaml");
+        try {
+            if (!Files.exists(copy)) {
+                TestCerts.create(sampleDir.resolve("certs"));
+                try (Stream<Path> files = Files.list(SAMPLE.getParent())) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        if (Files.isRegularFile(f)) Files.copy(f, sampleDir.resolve(f.getFileName().toString()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        GatewayConfig c = ConfigLoader.load(copy, Map.of("TOKEN", "t-0123456789", "KEY", "k-0123456789",
                 "SECRET", "s-0123456789"), SCHEMES);
         Map<String, AuthConfig> out = new LinkedHashMap<>();
         for (RouteConfig r : c.routes()) {

@@ -1,0 +1,111 @@
+package dev.authgate.admin;
+
+import dev.authgate.observe.Metrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The rejections explorer on the admin listener (docs/operations.md, "Rejections explorer"):
+ *
+ * <pre>
+ *   GET /rejections               the page (HTML; its script and style are the two paths below, nothing external)
+ *   GET /rejections.js            the page's script (renders with textContent only: nothing is parsed as HTML)
+ *   GET /rejections.css           the page's style
+ *   GET /rejections.json          the recent rejections, newest first ({@link RejectionQuery} filters)
+ *   GET /rejections/groups.json   the same, grouped by route and reason
+ * </pre>
+ * The page is served with a Content-Security-Policy that allows only these same-origin scripts, styles and fetches.
+ */
+final class RejectionsEndpoints {
+    static final String PAGE = "/rejections";
+    static final String LIST = "/rejections.json";
+    static final String GROUPS = "/rejections/groups.json";
+    private static final String SCRIPT = "/rejections.js";
+    private static final String STYLE = "/rejections.css";
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+            + "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    private static final String JSON = "application/json; charset=utf-8";
+
+    private static final Map<String, Asset> ASSETS = Map.of(
+            PAGE, new Asset(resource("rejections.html"), "text/html; charset=utf-8"),
+            SCRIPT, new Asset(resource("rejections.js"), "text/javascript; charset=utf-8"),
+            STYLE, new Asset(resource("rejections.css"), "text/css; charset=utf-8"));
+
+    private record Asset(byte[] bytes, String contentType) {
+    }
+
+    private final Metrics metrics;
+    private final Clock clock;
+
+    RejectionsEndpoints(Metrics metrics, Clock clock) {
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** The page's HTML, script and style: the same for everyone, no data in them. */
+    static boolean isAsset(String path) {
+        return ASSETS.containsKey(path);
+    }
+
+    static boolean serves(String path) {
+        return ASSETS.containsKey(path) || path.equals(LIST) || path.equals(GROUPS);
+    }
+
+    /** The answer for a path that {@link #serves}; a 400 naming the parameter when a filter cannot be read. */
+    FullHttpResponse answer(ByteBufAllocator alloc, String path, String uri) {
+        Asset asset = ASSETS.get(path);
+        if (asset != null) {
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.wrappedBuffer(asset.bytes()));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, asset.contentType())
+                    .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, CSP)
+                    .set("X-Content-Type-Options", "nosniff")
+                    .set("Referrer-Policy", "no-referrer");
+            return r;
+        }
+        RejectionQuery query;
+        try {
+            query = RejectionQuery.parse(new QueryStringDecoder(uri), clock.instant());
+        } catch (RejectionQuery.BadQuery e) {
+            return AdminHandler.text(alloc, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+        }
+        ByteBuf body = alloc.buffer(16 * 1024);
+        try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
+            if (path.equals(LIST)) {
+                RejectionsJson.list(out, metrics.recentRejections(), query, clock.instant());
+            } else {
+                RejectionsJson.groups(out, metrics.recentRejections(), metrics.requestsByRoute(), query,
+                        clock.instant());
+            }
+        } catch (IOException | RuntimeException e) {
+            body.release();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON).set("X-Content-Type-Options", "nosniff");
+        return r;
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = RejectionsEndpoints.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("missing resource dev/authgate/admin/" + name);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

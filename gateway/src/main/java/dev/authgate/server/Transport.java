@@ -1,0 +1,52 @@
+package dev.authgate.server;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The I/O transport: {@code epoll} when Netty's native Linux transport loaded (fewer syscalls and no selector garbage
+ * per event), else {@code nio}. {@code -Dio.netty.transport.noNative=true} forces {@code nio}. Upstream connections
+ * use the same transport: the proxy opens them with the accepted channel's class on its event loop.
+ */
+final class Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    private Transport() {
+    }
+
+    static String name() {
+        return Epoll.isAvailable() ? "epoll" : "nio";
+    }
+
+    /** @param threads 0 for Netty's default (twice the cores) */
+    static EventLoopGroup eventLoops(int threads, String name) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name), ioHandler());
+    }
+
+    static Class<? extends ServerChannel> serverChannel() {
+        return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** Logs the choice once the listener is bound, with why epoll did not load when it did not. */
+    static void logChoice() {
+        if (Epoll.isAvailable()) {
+            LOG.info("transport: epoll");
+        } else {
+            LOG.info("transport: nio (native epoll unavailable: {})", String.valueOf(Epoll.unavailabilityCause()));
+        }
+    }
+
+    private static IoHandlerFactory ioHandler() {
+        return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    }
+}

@@ -1,0 +1,156 @@
+// The rejections explorer page (docs/operations.md, "Rejections explorer"). Every value shown comes from
+// /rejections.json and is attacker-influenced (path, detail): it is only ever set with textContent, never as HTML.
+'use strict';
+(function () {
+  var FILTERS = ['route', 'reason', 'status', 'since', 'until', 'limit'];
+  var REFRESH_MS = 2000;
+  var SPARKS = '\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588';
+  var page = new URLSearchParams(window.location.search);
+  var query = new URLSearchParams();
+  FILTERS.forEach(function (k) {
+    var v = page.get(k);
+    if (v) query.set(k, v);
+    var input = document.getElementById('f-' + k);
+    if (input && v) input.value = v;
+  });
+  var selected = page.get('id');
+  var entries = [];
+
+  function $(id) { return document.getElementById(id); }
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  function row(cells) {
+    var tr = document.createElement('tr');
+    cells.forEach(function (c) { tr.appendChild(c instanceof Node ? c : el('td', c)); });
+    return tr;
+  }
+
+  function replaceBody(table, rows) {
+    var body = table.tBodies[0];
+    while (body.firstChild) body.removeChild(body.firstChild);
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+
+  function spark(counts) {
+    var max = Math.max.apply(null, counts.concat([1]));
+    return counts.map(function (n) {
+      return n === 0 ? SPARKS[0] : SPARKS[Math.max(1, Math.round(n / max * (SPARKS.length - 1)))];  // 0: a baseline
+    }).join('');
+  }
+
+  function percent(x) { return x === null || x === undefined ? '-' : (x * 100).toFixed(x < 0.01 ? 2 : 1) + ' %'; }
+
+  function renderGroups(data) {
+    var strip = $('strip-reasons');
+    while (strip.firstChild) strip.removeChild(strip.firstChild);
+    var reasons = Object.keys(data.last_hour_by_reason);
+    if (reasons.length === 0) strip.appendChild(el('span', 'no rejection', 'muted'));
+    reasons.forEach(function (r) { strip.appendChild(el('span', r + ' ' + data.last_hour_by_reason[r], 'chip')); });
+    var list = $('reasons');
+    while (list.firstChild) list.removeChild(list.firstChild);
+    reasons.forEach(function (r) { var o = document.createElement('option'); o.value = r; list.appendChild(o); });
+    replaceBody($('groups'), data.groups.map(function (g) {
+      var s = el('td', spark(g.last_hour), 'spark');
+      s.title = 'rejections per minute, last hour';
+      return row([g.route, g.reason, g.count, percent(g.share), g.first_seen, g.last_seen, s, el('td', g.fix)]);
+    }));
+  }
+
+  function renderList(data) {
+    entries = data.rejections;
+    $('matched').textContent = '(' + data.rejections.length + ' shown of ' + data.matched + ' matching, '
+        + data.capacity + ' kept at most)';
+    replaceBody($('list'), entries.map(function (e) {
+      var tr = row([e.time, e.status, e.route === null ? '-' : e.route, e.reason, e.method === null ? '-' : e.method,
+        el('td', e.path, 'path'), e.client, el('td', e.detail, 'detail')]);
+      tr.dataset.requestId = e.request_id;
+      if (e.request_id === selected) tr.className = 'selected';
+      tr.addEventListener('click', function () { select(e.request_id); });
+      return tr;
+    }));
+    renderDetail();
+  }
+
+  function renderDetail() {
+    var box = $('detail');
+    var e = entries.find(function (x) { return x.request_id === selected; });
+    if (!e) { box.hidden = true; return; }
+    $('d-title').textContent = e.request_id;
+    var dl = $('d-fields');
+    while (dl.firstChild) dl.removeChild(dl.firstChild);
+    [['time', e.time], ['request id', e.request_id], ['client', e.client], ['tls', e.tls],
+      ['request', (e.method || '-') + ' ' + (e.path || '-')], ['route', e.route], ['scheme', e.scheme],
+      ['status', e.status], ['reason', e.reason], ['meaning', e.meaning], ['detail', e.detail], ['fix', e.fix],
+      ['delivery id', e.delivery_id], ['credentials', credentials(e.credential_headers)],
+      ['upstream', e.upstream], ['bytes in', e.bytes_in], ['duration', e.duration_ms + ' ms']
+    ].forEach(function (f) {
+      dl.appendChild(el('dt', f[0]));
+      var dd = el('dd', f[1] === null || f[1] === undefined ? '-' : f[1], f[0] === 'fix' ? 'fix' : null);
+      dd.id = 'd-' + f[0].replace(' ', '-');
+      dl.appendChild(dd);
+    });
+    box.hidden = false;
+  }
+
+  // names, lengths and fingerprints of the credential headers sent; never their values
+  function credentials(list) {
+    if (!list || list.length === 0) return 'none sent';
+    return list.map(function (h) {
+      return h.name + ': ' + (h.scheme ? h.scheme + ' ' : '') + h.length + ' chars'
+          + (h.fingerprint ? ', ' + h.fingerprint : '') + (h.ends_with_newline ? ', ENDS WITH A NEWLINE' : '');
+    }).join('; ');
+  }
+
+  function select(id) {
+    selected = id;
+    var url = new URLSearchParams(window.location.search);
+    if (id) url.set('id', id); else url.delete('id');
+    window.history.replaceState(null, '', '/rejections' + (url.toString() ? '?' + url : ''));
+    Array.prototype.forEach.call($('list').tBodies[0].rows, function (tr) {
+      tr.className = tr.dataset.requestId === id ? 'selected' : '';
+    });
+    renderDetail();
+  }
+
+  var TOKEN_KEY = 'authgate-admin-token';
+
+  function get(path) {
+    var qs = query.toString();
+    var headers = {};
+    var token = window.sessionStorage.getItem(TOKEN_KEY);
+    if (token) headers.Authorization = 'Bearer ' + token;
+    return fetch(path + (qs ? '?' + qs : ''), { cache: 'no-store', credentials: 'omit', headers: headers })
+        .then(function (r) {
+      if (r.status === 401) $('token-form').hidden = false;
+      if (!r.ok) return r.text().then(function (t) { throw new Error(path + ': ' + r.status + ' ' + t); });
+      return r.json();
+    });
+  }
+
+  function refresh() {
+    Promise.all([get('/rejections.json'), get('/rejections/groups.json')]).then(function (both) {
+      renderList(both[0]);
+      renderGroups(both[1]);
+      $('error').hidden = true;
+      $('updated').textContent = 'updated ' + both[0].generated_at;
+    }).catch(function (err) {
+      $('error').textContent = String(err.message || err);
+      $('error').hidden = false;
+    }).then(function () { window.setTimeout(refresh, REFRESH_MS); });
+  }
+
+  $('d-close').addEventListener('click', function () { select(null); });
+  $('token-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    window.sessionStorage.setItem(TOKEN_KEY, $('token').value.trim());
+    $('token').value = '';
+    $('token-form').hidden = true;
+  });
+  refresh();
+})();

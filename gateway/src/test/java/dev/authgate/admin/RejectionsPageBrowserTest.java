@@ -1,0 +1,197 @@
+package dev.authgate.admin;
+
+import dev.authgate.http.Reason;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The rejections explorer page in a real browser: Debian's {@code chromium}, headless, driven by its
+ * {@code chromedriver} through Selenium (both paths set explicitly: nothing is downloaded). A 401 sent to the gateway
+ * appears with its reason and fix; a new one appears without a reload; the reason filter narrows the list through the
+ * URL; a row opens the detail with the fix; a path holding markup is shown as text and never runs; the page loads no
+ * external resource and logs no console error. Saves a screenshot to {@code target/rejections-page.png} (the one in
+ * docs/images is a copy).
+ *
+ * <p>Without the binaries the test is skipped with a message on a developer's machine and fails under CI ({@code CI}
+ * set, as {@code .ci/run} does, which installs them).
+ */
+class RejectionsPageBrowserTest {
+    private static final Path CHROMIUM = Paths.get(System.getenv().getOrDefault("AUTHGATE_CHROMIUM", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER =
+            Paths.get(System.getenv().getOrDefault("AUTHGATE_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    private static final String TOKEN = "browser-token-9e2b44c1a0";
+    private static final String WRONG = "browser-wrong-token-31f7";
+    private static final String ADMIN_TOKEN = "browser-admin-token-6c0e9d";
+    private static final String MARKUP = "<script>window.pwned=1</script><svg/onload=window.pwned=2>";
+
+    @TempDir
+    Path dir;
+    private ExplorerGateway ex;
+    private WebDriver browser;
+
+    @AfterEach
+    void stop() {
+        if (browser != null) browser.quit();
+        if (ex != null) ex.close();
+    }
+
+    @Test
+    void aRejectionAppearsWithItsFixFiltersNarrowAndMarkupStaysText() throws IOException {
+        requireBrowser();
+        ex = ExplorerGateway.start(dir, TOKEN, "");
+        assertEquals(401, send("/api/orders"));
+        assertEquals(401, send("/api/" + MARKUP));
+        assertEquals(200, send("/api/fine", "Authorization: Bearer " + TOKEN));
+
+        browser = startBrowser();
+        String base = "http://127.0.0.1:" + ex.gw.adminPort();
+        browser.get(base + "/rejections");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.until(d -> rows(d).size() == 2);
+
+        // the 401 with its reason, and its group with the fix
+        WebElement missing = rowWithPath("/api/orders");
+        assertTrue(missing.getText().contains("credentials_missing"), missing.getText());
+        String groups = browser.findElement(By.id("groups")).getText();
+        assertTrue(groups.contains("credentials_missing") && groups.contains(Reason.CREDENTIALS_MISSING.fix()), groups);
+        assertTrue(browser.findElement(By.id("strip")).getText().contains("credentials_missing 2"));
+
+        // markup in a path is text: shown as sent, nothing ran
+        assertEquals("/api/" + MARKUP, rowWithPath("/api/" + MARKUP).findElement(By.cssSelector("td.path")).getText());
+        assertEquals(null, js("return window.pwned === undefined ? null : String(window.pwned);"));
+        assertTrue(browser.findElements(By.cssSelector("#list svg, #list script")).isEmpty());
+
+        // a fresh rejection appears without a reload
+        js("document.body.dataset.sameDocument = 'yes';");
+        assertEquals(401, send("/api/later", "Authorization: Bearer " + WRONG));
+        wait.until(d -> rows(d).size() == 3);
+        assertEquals("yes", js("return document.body.dataset.sameDocument;"), "the page was not reloaded");
+        assertTrue(rows(browser).get(0).getText().contains("credentials_invalid"), "newest first");
+
+        // the detail view, with the fix from the troubleshooting table
+        rowWithPath("/api/orders").click();
+        wait.until(d -> d.findElement(By.id("detail")).isDisplayed());
+        assertEquals(Reason.CREDENTIALS_MISSING.fix(), browser.findElement(By.id("d-fix")).getText());
+        assertEquals("credentials_missing", browser.findElement(By.id("d-reason")).getText());
+        assertEquals("none sent", browser.findElement(By.id("d-credentials")).getText());
+        screenshot();
+
+        // the reason filter narrows the list, through the URL
+        WebElement reason = browser.findElement(By.id("f-reason"));
+        reason.clear();
+        reason.sendKeys("credentials_invalid");
+        browser.findElement(By.id("f-apply")).click();
+        wait.until(d -> d.getCurrentUrl().contains("reason=credentials_invalid"));
+        wait.until(d -> rows(d).size() == 1);
+        assertTrue(rows(browser).get(0).getText().contains("/api/later"));
+        assertEquals("credentials_invalid", browser.findElement(By.id("f-reason")).getAttribute("value"));
+
+        // nothing external was fetched, and the console has no error
+        @SuppressWarnings("unchecked")
+        List<String> resources = (List<String>) js(
+                "return performance.getEntriesByType('resource').map(function (e) { return e.name; });");
+        for (String r : resources) assertTrue(r.startsWith(base + "/"), "external request: " + r);
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+        assertTrue(errors.isEmpty(), "console errors: " + errors);
+        String page = browser.getPageSource();
+        assertFalse(page.contains(TOKEN) || page.contains(WRONG), "a credential reached the page");
+    }
+
+    @Test
+    void withAnAdminTokenThePageAsksForItOnceAndThenShowsTheData() throws IOException {
+        requireBrowser();
+        Files.writeString(dir.resolve("admin-token"), ADMIN_TOKEN + "\n");
+        ex = ExplorerGateway.start(dir, TOKEN, ", token: '${file:admin-token}'");
+        assertEquals(401, send("/api/orders"));
+        browser = startBrowser();
+        browser.get("http://127.0.0.1:" + ex.gw.adminPort() + "/rejections");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.until(d -> d.findElement(By.id("token-form")).isDisplayed());
+        assertTrue(rows(browser).isEmpty());
+        browser.findElement(By.id("token")).sendKeys(ADMIN_TOKEN);
+        browser.findElement(By.id("token-apply")).click();
+        wait.until(d -> rows(d).size() == 1);
+        assertFalse(browser.findElement(By.id("token-form")).isDisplayed());
+        assertFalse(browser.getPageSource().contains(ADMIN_TOKEN), "the token is not echoed into the page");
+        assertFalse(browser.getCurrentUrl().contains(ADMIN_TOKEN), "nor into the URL");
+    }
+
+    private int send(String target, String... headers) {
+        return ex.send(target, headers);
+    }
+
+    private static List<WebElement> rows(WebDriver d) {
+        return d.findElements(By.cssSelector("#list tbody tr"));
+    }
+
+    private WebElement rowWithPath(String path) {
+        for (WebElement row : rows(browser)) {
+            if (row.findElement(By.cssSelector("td.path")).getText().equals(path)) return row;
+        }
+        throw new AssertionError("no row with path " + path + " in " + browser.findElement(By.id("list")).getText());
+    }
+
+    private Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    private void screenshot() throws IOException {
+        byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(Paths.get("target", "rejections-page.png"), png);
+    }
+
+    private WebDriver startBrowser() throws IOException {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-dev-shm-usage", "--window-size=1400,1000",
+                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogFile(dir.resolve("chromedriver.log").toFile())
+                .build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static void requireBrowser() {
+        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) return;
+        String message = "the browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
+                + ": apt-get install chromium chromium-driver (.ci/run does this)";
+        if (System.getenv("CI") != null) fail(message);
+        Assumptions.abort(message);
+    }
+
+}
