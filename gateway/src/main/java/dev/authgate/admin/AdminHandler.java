@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Answers {@code /healthz}, {@code /readyz}, {@code /metrics} and the rejections explorer ({@link RejectionsEndpoints})
@@ -39,12 +40,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final BooleanSupplier ready;
     private final RejectionsEndpoints rejections;
     private final AdminToken token;
+    private final Supplier<String> status;
 
-    AdminHandler(Metrics metrics, BooleanSupplier ready, Clock clock, AdminToken token) {
+    AdminHandler(Metrics metrics, BooleanSupplier ready, Clock clock, AdminToken token, Supplier<String> status) {
         this.metrics = metrics;
         this.ready = ready;
         this.rejections = new RejectionsEndpoints(metrics, clock);
         this.token = token;
+        this.status = status;
     }
 
     @Override
@@ -70,7 +73,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             response = text(ctx, HttpResponseStatus.OK, "ok\n");
         } else if (path.equals("/readyz")) {
             response = isReady()
-                    ? text(ctx, HttpResponseStatus.OK, "ready\n")
+                    ? text(ctx, HttpResponseStatus.OK, "ready\n" + status.get())
                     : text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
         } else if (path.equals("/metrics")) {
             response = metrics(ctx);

@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The admin listener: plain HTTP/1.1 on {@code admin.address} (default {@code 127.0.0.1:9901}), on its own
@@ -71,13 +72,24 @@ public final class AdminServer implements AutoCloseable {
      *                               when the address is taken or invalid
      */
     public static AdminServer start(AdminConfig config, Metrics metrics, BooleanSupplier ready) {
+        return start(config, metrics, ready, () -> "");
+    }
+
+    /**
+     * As {@link #start(AdminConfig, Metrics, BooleanSupplier)}; a ready {@code /readyz} body adds {@code status}'s
+     * lines (the shared state store's state: still 200 while it is down, since every route that does not need it
+     * is served).
+     */
+    public static AdminServer start(AdminConfig config, Metrics metrics, BooleanSupplier ready,
+                                    Supplier<String> status) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(ready, "ready");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("authgate-admin", true), NioIoHandler.newFactory());
         ChannelGroup channels = new DefaultChannelGroup("authgate-admin", GlobalEventExecutor.INSTANCE);
-        AdminHandler handler = new AdminHandler(metrics, ready, Clock.systemUTC(), new AdminToken(config.token()));
+        AdminHandler handler = new AdminHandler(metrics, ready, Clock.systemUTC(), new AdminToken(config.token()),
+                Objects.requireNonNull(status, "status"));
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)

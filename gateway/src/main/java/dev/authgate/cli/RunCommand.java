@@ -14,9 +14,8 @@ import dev.authgate.observe.AccessLogFormat;
 import dev.authgate.observe.Metrics;
 import dev.authgate.proxy.UpstreamForwarder;
 import dev.authgate.reload.Reloader;
-import dev.authgate.replay.InMemoryReplayStore;
-import dev.authgate.replay.ReplayStore;
 import dev.authgate.server.GatewayServer;
+import dev.authgate.state.SharedState;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +25,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -82,30 +82,35 @@ public final class RunCommand implements Callable<Integer> {
 
         Metrics metrics = new Metrics();
         metrics.recentRejections().capacity(cfg.admin().recentRejections());
-        ReplayStore replayStore = new InMemoryReplayStore(REPLAY_STORE_ENTRIES);
+        SharedState state = SharedState.open(cfg.state(), metrics, REPLAY_STORE_ENTRIES);
         UpstreamForwarder forwarder = new UpstreamForwarder();
         GatewayServer server;
         try {
-            server = new GatewayServer(cfg, forwarder, replayStore, Clock.systemUTC(), metrics).start();
+            server = new GatewayServer(cfg, forwarder, state.replayStore(), state.failureCounter(),
+                    Clock.systemUTC(), metrics).start();
         } catch (IllegalArgumentException | IllegalStateException e) {
             forwarder.close();
-            replayStore.close();
+            state.close();
             System.err.println("authgate: " + e.getMessage());
             return 1;
         }
         AdminServer admin;
         try {
-            admin = AdminServer.start(cfg.admin(), metrics, server::isReady);
+            admin = AdminServer.start(cfg.admin(), metrics, server::isReady,
+                    () -> "state: " + state.describe() + "\n");
         } catch (IllegalStateException e) {
             server.stop(Duration.ZERO);
             forwarder.close();
-            replayStore.close();
+            state.close();
             System.err.println("authgate: " + e.getMessage());
             return 1;
         }
         metrics.configLoaded(Clock.systemUTC().instant());
         Reloader reloader = new Reloader(config, cfg, server, metrics);
         banner(cfg, server, admin, reloader, drain);
+        LOG.info("state: {}; on failure: replay {}, throttle {}", state.describe(),
+                cfg.state().onFailure().replay().name().toLowerCase(Locale.ROOT),
+                cfg.state().onFailure().throttle().name().toLowerCase(Locale.ROOT));
         Reloader.warnIfExpiring(server.tls(), cfg, Clock.systemUTC().instant());
         reloader.watch(true);
 
@@ -115,7 +120,7 @@ public final class RunCommand implements Callable<Integer> {
             if (!stopping.compareAndSet(false, true)) return;
             try {
                 drain(server, admin, forwarder, reloader, drain);
-                replayStore.close(); // after the drain: requests in flight settle their claims first
+                state.close(); // after the drain: requests in flight settle their claims first
             } finally {
                 flushLogs();
                 stopped.countDown();

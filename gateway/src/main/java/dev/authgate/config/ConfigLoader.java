@@ -108,7 +108,7 @@ public final class ConfigLoader {
     private GatewayConfig load() throws ConfigException {
         referencedFiles.add(file);
         ConfigMap top = ConfigNode.root(shownFile, parse())
-                .map("gateway", "listen", "limits", "admin", "errors", "trace", "upstreams", "routes");
+                .map("gateway", "listen", "limits", "admin", "errors", "trace", "upstreams", "routes", "state");
         String name = gatewayName(top.get("gateway"));
         ConfigMap listenMap = top.require("listen").map("address", "tls");
         ListenConfig listen = listen(listenMap);
@@ -121,9 +121,10 @@ public final class ConfigLoader {
         List<RouteConfig> routes = new RouteReader(auth, secrets).routes(top.require("routes"), upstreams);
         warnUnusedUpstreams(top.get("upstreams"), upstreams, routes);
         RouteReader.requireClientCa(top.require("routes"), routes, listen);
+        StateConfig state = new StateReader(secrets).read(top.get("state"));
         // last: the most expensive check, after everything cheap has passed
         if (listen.tls() != null) checkTls(listenMap.get("tls").map(TLS_KEYS), listen.tls());
-        return new GatewayConfig(name, listen, limits, admin, errors, trace, upstreams, routes, file,
+        return new GatewayConfig(name, listen, limits, admin, errors, trace, upstreams, routes, state, file,
                 referencedFiles);
     }
 

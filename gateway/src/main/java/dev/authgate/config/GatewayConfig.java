@@ -21,6 +21,7 @@ import java.util.Set;
  * @param trace           {@code trace.mode}: continue, restart or ignore W3C trace context (default propagate)
  * @param upstreams       by name, in file order
  * @param routes          in file order (the {@code Router} decides precedence)
+ * @param state           {@code state:}: where replay claims and failure counters live (default: memory)
  * @param source          the config file this was loaded from (null when built in code, e.g. in tests)
  * @param referencedFiles every file the config depends on (certs, keys, htpasswd, {@code ${file:}} secrets), for reload
  */
@@ -33,6 +34,7 @@ public record GatewayConfig(
         TraceContext.Mode trace,
         Map<String, UpstreamConfig> upstreams,
         List<RouteConfig> routes,
+        StateConfig state,
         Path source,
         Set<Path> referencedFiles) {
 
@@ -54,6 +56,21 @@ public record GatewayConfig(
         // LinkedHashMap keeps file order (Map.copyOf would not), as documented above
         upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         routes = List.copyOf(routes);
+        state = state == null ? StateConfig.memory() : state;
         referencedFiles = referencedFiles == null ? Set.of() : Set.copyOf(referencedFiles);
+    }
+
+    /** A config with {@code state: memory} (the default). */
+    public GatewayConfig(String name, ListenConfig listen, LimitsConfig limits, AdminConfig admin, ErrorsConfig errors,
+                         TraceContext.Mode trace, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes,
+                         Path source, Set<Path> referencedFiles) {
+        this(name, listen, limits, admin, errors, trace, upstreams, routes, StateConfig.memory(), source,
+                referencedFiles);
+    }
+
+    /** This config with {@code state} replaced. */
+    public GatewayConfig withState(StateConfig next) {
+        return new GatewayConfig(name, listen, limits, admin, errors, trace, upstreams, routes, next, source,
+                referencedFiles);
     }
 }

@@ -102,6 +102,9 @@ public enum Reason {
             "Check that the upstream is running and reachable from the gateway at the configured url."),
     SHUTTING_DOWN(503, "the gateway is draining",
             "Retry; the instance is shutting down and the load balancer will send you to another."),
+    STORE_UNAVAILABLE(503, "the shared state store did not answer in time; replay protection cannot be checked",
+            "Retry after Retry-After; if it lasts, check that Redis at state.redis.url is up and reachable "
+                    + "(authgate_state_store_up)."),
     UPSTREAM_TIMEOUT(504, "the upstream did not answer within response_timeout",
             "Check why the upstream is slow, or raise upstreams.NAME.response_timeout.");
 

@@ -8,6 +8,9 @@ import dev.authgate.config.LimitsConfig.AuthFailuresConfig;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code limits.auth_failures: { max: 20, window: 1m }}: counts failed authentications per client IP and refuses an
@@ -38,6 +41,8 @@ public final class AuthFailureThrottle {
     private final long windowNanos;
     private final Ticker ticker;
     private final Cache<String, Window> windows;
+    private final SharedFailureCounter shared;
+    private final boolean countLocallyWhenUnavailable;
 
     /** One IP's current window: when it opened and how many failures it holds. Immutable; replaced atomically. */
     private record Window(long start, int failures) {
@@ -53,7 +58,22 @@ public final class AuthFailureThrottle {
      * @param maxEntries how many client IPs are tracked at most (&gt; 0)
      */
     public AuthFailureThrottle(AuthFailuresConfig config, Ticker ticker, int maxEntries) {
+        this(config, ticker, maxEntries, null, true);
+    }
+
+    /**
+     * A throttle whose counts are shared by several instances ({@code state.store: redis}): each failure is one
+     * atomic call to {@code shared}; an IP it reports over the budget is remembered here until its window ends, so a
+     * flood from a blocked IP costs no call. While {@code shared} fails, failures are counted here when
+     * {@code countLocallyWhenUnavailable} ({@code state.on_failure.throttle: local}), else not at all ({@code allow}).
+     *
+     * @param shared the shared counter, or null to count in this instance only
+     */
+    public AuthFailureThrottle(AuthFailuresConfig config, Ticker ticker, int maxEntries, SharedFailureCounter shared,
+                               boolean countLocallyWhenUnavailable) {
         Objects.requireNonNull(config, "config");
+        this.shared = shared;
+        this.countLocallyWhenUnavailable = countLocallyWhenUnavailable;
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         if (maxEntries <= 0) {
             throw new IllegalArgumentException("maxEntries: " + maxEntries + " (expected: > 0)");
@@ -117,9 +137,38 @@ public final class AuthFailureThrottle {
         return Math.max(1, (left + SECOND - 1) / SECOND);
     }
 
-    /** Counts one failed authentication from {@code ip}: a rejection with a 401 reason. */
+    /**
+     * Counts one failed authentication from {@code ip}: a rejection with a 401 reason. With a shared counter the call
+     * returns at once and the block takes effect when the store answers.
+     */
     public void recordFailure(String ip) {
         Objects.requireNonNull(ip, "ip");
+        if (shared == null) {
+            countLocally(ip);
+            return;
+        }
+        CompletionStage<SharedFailureCounter.Count> counted;
+        try {
+            counted = shared.increment(ip, window());
+        } catch (RuntimeException e) {
+            counted = CompletableFuture.failedFuture(e);
+        }
+        counted.whenComplete((count, error) -> {
+            if (error != null) {
+                if (countLocallyWhenUnavailable) countLocally(ip);
+            } else if (count.failures() >= max && count.remainingMillis() > 0) {
+                block(ip, TimeUnit.MILLISECONDS.toNanos(count.remainingMillis()));
+            }
+        });
+    }
+
+    /** Remembers {@code ip} as over its budget for {@code nanos} more (the shared window's remaining time). */
+    private void block(String ip, long nanos) {
+        long now = ticker.read();
+        windows.asMap().put(ip, new Window(now + Math.min(nanos, windowNanos) - windowNanos, max));
+    }
+
+    private void countLocally(String ip) {
         long now = ticker.read();
         windows.asMap().compute(ip, (k, w) -> {
             if (w == null || remaining(w, now) <= 0) {

@@ -48,7 +48,7 @@ public final class Metrics {
     static final double[] DURATION_BUCKETS = {
             0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
-    private final PrometheusRegistry registry = new PrometheusRegistry();
+    final PrometheusRegistry registry = new PrometheusRegistry(); // package-private: StateStoreMetrics.of registers in it
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Clock clock;
 

@@ -20,6 +20,9 @@ public final class MetricsNames {
     public static final String REPLAY_STORE_ENTRIES = "authgate_replay_store_entries";
     public static final String REPLAY_OPERATIONS = "authgate_replay_operations_total";
     public static final String AUTH_THROTTLED = "authgate_auth_throttled_total";
+    public static final String STATE_STORE_UP = "authgate_state_store_up";
+    public static final String STATE_STORE_OPERATIONS = "authgate_state_store_operations_total";
+    public static final String STATE_STORE_DURATION = "authgate_state_store_duration_seconds";
     public static final String CLIENT_CERTIFICATE_VERIFICATIONS = "authgate_client_certificate_verifications_total";
     public static final String JWKS_FETCHES = "authgate_jwks_fetches_total";
     public static final String JWKS_KEYS = "authgate_jwks_keys";

@@ -7,10 +7,12 @@ import dev.authgate.auth.schemes.AuthSchemes;
 import dev.authgate.config.GatewayConfig;
 import dev.authgate.config.LimitsConfig;
 import dev.authgate.config.RouteConfig;
+import dev.authgate.config.StateConfig;
 import dev.authgate.config.UpstreamConfig;
 import dev.authgate.http.Responses;
 import dev.authgate.limits.AuthFailureThrottle;
 import dev.authgate.limits.ClientIps;
+import dev.authgate.limits.SharedFailureCounter;
 import dev.authgate.limits.TrustedProxies;
 import dev.authgate.route.Route;
 import dev.authgate.route.Router;
@@ -75,6 +77,17 @@ public final class GatewayRuntime {
      * @param previous the runtime being replaced, or null
      */
     public static GatewayRuntime create(GatewayConfig config, AuthSupport support, GatewayRuntime previous) {
+        return create(config, support, previous, null);
+    }
+
+    /**
+     * As {@link #create(GatewayConfig, AuthSupport, GatewayRuntime)}, with failed-auth counts shared through
+     * {@code failures} ({@code state.store: redis}) under {@code state.on_failure.throttle}.
+     *
+     * @param failures the shared counter, or null to count in this instance only
+     */
+    public static GatewayRuntime create(GatewayConfig config, AuthSupport support, GatewayRuntime previous,
+                                        SharedFailureCounter failures) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(support, "support");
         List<Route> routes = new ArrayList<>(config.routes().size());
@@ -104,16 +117,17 @@ public final class GatewayRuntime {
             }
             if (!routeExpiries.isEmpty()) expiries.put(rc.name(), routeExpiries);
         }
-        LimitsConfig.AuthFailuresConfig failures = config.limits().authFailures();
+        LimitsConfig.AuthFailuresConfig failuresConfig = config.limits().authFailures();
         AuthFailureThrottle throttle;
-        if (failures == null) {
+        if (failuresConfig == null) {
             throttle = null;
         } else if (previous != null && previous.throttle != null
-                && failures.equals(previous.config.limits().authFailures())) {
+                && failuresConfig.equals(previous.config.limits().authFailures())) {
             throttle = previous.throttle;
         } else {
-            throttle = new AuthFailureThrottle(failures, ticker(support.clock()),
-                    AuthFailureThrottle.DEFAULT_MAX_ENTRIES);
+            throttle = new AuthFailureThrottle(failuresConfig, ticker(support.clock()),
+                    AuthFailureThrottle.DEFAULT_MAX_ENTRIES, failures,
+                    config.state().onFailure().throttle() == StateConfig.ThrottlePolicy.LOCAL);
         }
         return new GatewayRuntime(config, new Router(routes), throttle, expiries, warnings);
     }

@@ -7,6 +7,7 @@ import dev.authgate.config.GatewayConfig;
 import dev.authgate.tls.TlsConfig;
 import dev.authgate.observe.Metrics;
 import dev.authgate.proxy.Forwarder;
+import dev.authgate.limits.SharedFailureCounter;
 import dev.authgate.replay.ReplayGuard;
 import dev.authgate.replay.ReplayStore;
 import dev.authgate.tls.ServerTls;
@@ -63,6 +64,7 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayConfig initialConfig;
     private final AuthSupport authSupport;
     private final ExecutorService hashing;
+    private final SharedFailureCounter failures;
     private final ServerContext context;
     private final ChannelGroup channels = new DefaultChannelGroup("authgate-clients", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup acceptGroup;
@@ -92,7 +94,14 @@ public final class GatewayServer implements AutoCloseable {
      */
     public GatewayServer(GatewayConfig config, Forwarder forwarder, ReplayStore replayStore, Clock clock,
                          Metrics metrics) {
+        this(config, forwarder, replayStore, null, clock, metrics);
+    }
+
+    /** As the constructor above, with failed-auth counts shared through {@code failures} (null: this instance only). */
+    public GatewayServer(GatewayConfig config, Forwarder forwarder, ReplayStore replayStore,
+                         SharedFailureCounter failures, Clock clock, Metrics metrics) {
         this.initialConfig = Objects.requireNonNull(config, "config");
+        this.failures = failures;
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(forwarder, "forwarder");
         Objects.requireNonNull(replayStore, "replayStore");
@@ -101,7 +110,7 @@ public final class GatewayServer implements AutoCloseable {
         GatewayRuntime runtime;
         ServerTls tls;
         try {
-            runtime = GatewayRuntime.create(config, authSupport);
+            runtime = GatewayRuntime.create(config, authSupport, null, failures);
             tls = config.listen().tls() == null ? null : SslContexts.load(config.listen().tls());
         } catch (RuntimeException e) {
             hashing.shutdownNow();
@@ -232,7 +241,11 @@ public final class GatewayServer implements AutoCloseable {
      *                                  the old runtime and certificate stay
      */
     public synchronized GatewayRuntime reload(GatewayConfig next) {
-        GatewayRuntime runtime = GatewayRuntime.create(next, authSupport, context.runtime());
+        if (!next.state().equals(initialConfig.state())) {
+            LOG.warn("reload: state: changed; the shared state store is built once, restart to apply it");
+            next = next.withState(initialConfig.state());
+        }
+        GatewayRuntime runtime = GatewayRuntime.create(next, authSupport, context.runtime(), failures);
         TlsConfig tlsConfig = next.listen().tls();
         ServerTls tls;
         try {

@@ -4,6 +4,7 @@ import dev.authgate.auth.AuthRequest;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.HashingExecutors;
 import dev.authgate.config.Durations;
+import dev.authgate.config.StateConfig;
 import dev.authgate.http.Problem;
 import dev.authgate.http.Reason;
 import dev.authgate.limits.AuthFailureThrottle;
@@ -40,6 +41,8 @@ final class RequestDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
     /** Slack on top of the upstream timeouts for how long an uncommitted replay claim may live. */
     private static final Duration CLAIM_SLACK = Duration.ofSeconds(5);
+    /** {@code Retry-After} of a 503 {@code store_unavailable}: the circuit breaker's back-off. */
+    private static final long STORE_RETRY_AFTER_SECONDS = 1;
 
     private final ServerContext server;
     private final Responder responder;
@@ -102,11 +105,7 @@ final class RequestDispatcher {
         if (abandoned(ex, claim)) return;
         Route route = ex.route;
         if (error != null) {
-            ex.releaseBody();
-            Throwable cause = AuthStage.unwrap(error);
-            LOG.warn("request_id={} route={}: replay store failed", ex.requestId, route.name(), cause);
-            responder.answer(ex, Problem.failure(500, "the replay store failed ("
-                    + cause.getClass().getSimpleName() + ")", route.name()), false, false);
+            storeFailed(ex, accepted, AuthStage.unwrap(error));
             return;
         }
         switch (claim.outcome()) {
@@ -130,6 +129,30 @@ final class RequestDispatcher {
                 responder.answer(ex, replayed(route, "a delivery with the same key is in flight (not finished "
                         + "yet); retry after it completes"), false, false);
         }
+    }
+
+    /**
+     * The replay store could not be asked ({@code state.on_failure.replay}): {@code reject} answers 503
+     * {@code store_unavailable} with {@code Retry-After} (the sender retries; nothing is forwarded unprotected),
+     * {@code allow} forwards without replay protection, logged and counted
+     * ({@code authgate_replay_operations_total{op="claim",result="unprotected"}}).
+     */
+    private void storeFailed(ClientRequest ex, AuthResult.Accepted accepted, Throwable cause) {
+        Route route = ex.route;
+        String why = cause.getClass().getSimpleName();
+        if (ex.runtime.config().state().onFailure().replay() == StateConfig.ReplayPolicy.ALLOW) {
+            LOG.warn("request_id={} route={}: replay store unavailable ({}); forwarded WITHOUT replay protection "
+                    + "(state.on_failure.replay: allow)", ex.requestId, route.name(), why);
+            server.metrics().replayOperation("claim", "unprotected");
+            proceed(ex, accepted, null);
+            return;
+        }
+        ex.releaseBody();
+        LOG.warn("request_id={} route={}: replay store unavailable ({}); answered 503 store_unavailable",
+                ex.requestId, route.name(), why);
+        responder.answer(ex, Problem.of(Reason.STORE_UNAVAILABLE, "the shared state store did not answer ("
+                + why + "); replay protection cannot be checked; retry", route.name())
+                .withRetryAfter(STORE_RETRY_AFTER_SECONDS), false, false);
     }
 
     /** @param replay the settlement of this request's replay claim, or null when the route has no replay protection */

@@ -48,7 +48,7 @@ class LayeringTest {
                 .layer("operations").definedBy("dev.authgate.admin..", "dev.authgate.reload..")
                 .layer("server").definedBy("dev.authgate.server..")
                 .layer("stages").definedBy("dev.authgate.proxy..", "dev.authgate.replay..",
-                        "dev.authgate.limits..", "dev.authgate.route..")
+                        "dev.authgate.limits..", "dev.authgate.route..", "dev.authgate.state..")
                 .layer("auth").definedBy("dev.authgate.auth..")
                 .layer("config").definedBy("dev.authgate.config..")
                 .layer("foundation").definedBy("dev.authgate.tls..", "dev.authgate.observe..",

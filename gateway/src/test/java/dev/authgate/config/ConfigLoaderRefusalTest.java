@@ -26,7 +26,7 @@ class ConfigLoaderRefusalTest {
     @Test
     void refusesUnknownTopLevelKeyNamingTheKnownOnes() {
         assertEquals(h.at(3) + "listne: unknown key (known: gateway, listen, limits, admin, errors, trace, upstreams, "
-                        + "routes)",
+                        + "routes, state)",
                 h.error("""
                         listen:
                           address: 127.0.0.1:0

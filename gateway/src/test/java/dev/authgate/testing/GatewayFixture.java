@@ -5,7 +5,9 @@ import dev.authgate.proxy.Forwarder;
 import dev.authgate.proxy.UpstreamForwarder;
 import dev.authgate.replay.InMemoryReplayStore;
 import dev.authgate.replay.ReplayStore;
+import dev.authgate.observe.Metrics;
 import dev.authgate.server.GatewayServer;
+import dev.authgate.state.SharedState;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +51,25 @@ public final class GatewayFixture implements AutoCloseable {
         try {
             return start(config, forwarder, new InMemoryReplayStore(10_000), clock, forwarder);
         } catch (RuntimeException e) {
+            forwarder.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A gateway on {@code state}'s replay store and shared failure counter ({@code state.store: redis}), with the real
+     * forwarder, recording into {@code metrics} (the ones {@code state} was opened with); the caller closes
+     * {@code state} after the fixture.
+     */
+    public static GatewayFixture start(GatewayConfig config, SharedState state, Metrics metrics) {
+        UpstreamForwarder forwarder = new UpstreamForwarder();
+        AccessLogCapture log = AccessLogCapture.attach();
+        try {
+            GatewayServer server = new GatewayServer(config, forwarder, state.replayStore(), state.failureCounter(),
+                    Clock.systemUTC(), metrics).start();
+            return new GatewayFixture(server, log, state.replayStore(), forwarder);
+        } catch (RuntimeException e) {
+            log.close();
             forwarder.close();
             throw e;
         }

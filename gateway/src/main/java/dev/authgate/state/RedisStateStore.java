@@ -1,0 +1,307 @@
+package dev.authgate.state;
+
+import dev.authgate.config.Durations;
+import dev.authgate.config.StateConfig;
+import dev.authgate.observe.StateStoreMetrics;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.IOUringProvider;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * The connection to the shared Redis (standalone, TLS, Sentinel or Cluster) with the settings a gateway needs, and
+ * the one way every shared-state call goes: {@link #call}, which counts and times it, fails fast while the store is
+ * down, and trips a circuit breaker after consecutive failures.
+ *
+ * <p>Lettuce's defaults are wrong for a request path, so: commands are rejected while disconnected (not queued for
+ * later), each has {@code command_timeout}, the request queue is bounded, TCP keepalive and TCP_USER_TIMEOUT find a
+ * silently dead peer in seconds, {@code connect_timeout} bounds a connection attempt, and reconnects back off
+ * exponentially with jitter. The command timer ticks every 10 ms (Lettuce's default wheel ticks every 100 ms).
+ *
+ * <p>Redis down at start is not fatal: {@link #start} returns at once and connects in the background, retrying with
+ * back-off; meanwhile every call fails fast with {@link StoreUnavailableException}. Nothing here blocks a caller's
+ * thread; results complete on Lettuce's I/O threads and callers hop back to their own.
+ */
+public final class RedisStateStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisStateStore.class);
+    /** Commands waiting for an answer on the connection, at most; one more fails at once instead of queueing. */
+    static final int REQUEST_QUEUE = 4096;
+    /** Consecutive failures that open the circuit breaker. */
+    static final int BREAKER_THRESHOLD = 3;
+    /** How long an open breaker answers without calling Redis. */
+    static final Duration BREAKER_OPEN = Duration.ofSeconds(1);
+    private static final Duration RETRY_MIN = Duration.ofMillis(100);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+    private static final Duration KEEPALIVE_IDLE = Duration.ofSeconds(5);
+    private static final Duration USER_TIMEOUT = Duration.ofSeconds(10);
+
+    private final StateConfig.RedisConfig config;
+    private final StateStoreMetrics metrics;
+    private final HashedWheelTimer timer;
+    private final ClientResources resources;
+    private final AbstractRedisClient client;
+    private final RedisURI uri;
+    private final AtomicInteger failures = new AtomicInteger();
+    private volatile long breakerOpenedAt;
+    /** The connection and its commands, published together once connected. */
+    private volatile Live live;
+    private volatile boolean closed;
+
+    private record Live(StatefulConnection<String, String> connection,
+                        RedisClusterAsyncCommands<String, String> commands) {
+    }
+
+    private RedisStateStore(StateConfig.RedisConfig config, StateStoreMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        this.uri = RedisURI.create(config.url().reveal());
+        uri.setTimeout(config.commandTimeout());
+        this.timer = new HashedWheelTimer(new DefaultThreadFactory("authgate-redis-timer", true), 10,
+                TimeUnit.MILLISECONDS);
+        this.resources = ClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(1)
+                .timer(timer)
+                .reconnectDelay(Delay.fullJitter(RETRY_MIN, RETRY_MAX, 2, TimeUnit.MILLISECONDS))
+                .build();
+        SocketOptions.Builder socket = SocketOptions.builder()
+                .connectTimeout(config.connectTimeout())
+                .keepAlive(SocketOptions.KeepAliveOptions.builder().enable().idle(KEEPALIVE_IDLE)
+                        .interval(Duration.ofSeconds(1)).count(3).build());
+        // TCP_USER_TIMEOUT needs a native transport; Lettuce refuses to connect when it is asked for without one
+        if (EpollProvider.isAvailable() || IOUringProvider.isAvailable()) {
+            socket.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable().tcpUserTimeout(USER_TIMEOUT)
+                    .build());
+        }
+        ClientOptions options = ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(REQUEST_QUEUE)
+                .socketOptions(socket.build())
+                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
+                .build();
+        if (config.cluster()) {
+            RedisClusterClient cluster = RedisClusterClient.create(resources, uri);
+            // Cluster: per-node connections open lazily at a node's first command, so rejecting commands while a
+            // node connection is not up yet would refuse that first command; accept them instead: queued commands
+            // still fail after command_timeout, the queue is bounded and the breaker stops a pile-up.
+            cluster.setOptions(ClusterClientOptions.builder(options)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                    .build());
+            this.client = cluster;
+        } else {
+            RedisClient single = RedisClient.create(resources);
+            single.setOptions(options);
+            this.client = single;
+        }
+    }
+
+    /** Builds the client and starts connecting in the background; never waits for Redis. */
+    public static RedisStateStore start(StateConfig.RedisConfig config, StateStoreMetrics metrics) {
+        RedisStateStore store = new RedisStateStore(config, metrics);
+        metrics.up(store::up);
+        store.connect(0);
+        return store;
+    }
+
+    /** Where the store is, without credentials: {@code redis://10.0.0.5:6379}. */
+    public String describe() {
+        return config.describe();
+    }
+
+    /** Connected, and the breaker closed: {@code authgate_state_store_up}. */
+    public boolean up() {
+        Live l = live;
+        return l != null && l.connection().isOpen() && !breakerOpen();
+    }
+
+    /** {@code up}, {@code connecting} (never connected yet), {@code down} or {@code failing} (breaker open). */
+    public String state() {
+        Live l = live;
+        if (l == null) return "connecting";
+        if (!l.connection().isOpen()) return "down";
+        return breakerOpen() ? "failing" : "up";
+    }
+
+    String keyPrefix() {
+        return config.keyPrefix();
+    }
+
+    Duration commandTimeout() {
+        return config.commandTimeout();
+    }
+
+    private void connect(int attempt) {
+        if (closed) return;
+        CompletionStage<? extends StatefulConnection<String, String>> pending;
+        try {
+            if (client instanceof RedisClusterClient) {
+                // Lettuce 7 wants the topology loaded before connecting (its sync getPartitions() would block)
+                RedisClusterClient cluster = (RedisClusterClient) client;
+                pending = cluster.refreshPartitionsAsync().thenCompose(v -> cluster.connectAsync(StringCodec.UTF8));
+            } else {
+                pending = ((RedisClient) client).connectAsync(StringCodec.UTF8, uri);
+            }
+        } catch (RuntimeException e) {
+            pending = CompletableFuture.failedFuture(e);
+        }
+        pending.whenComplete((conn, error) -> {
+            if (error == null) {
+                connected(conn);
+                return;
+            }
+            long delay = Math.min(RETRY_MAX.toMillis(), RETRY_MIN.toMillis() << Math.min(attempt, 10));
+            if (attempt == 0 || attempt % 20 == 0) {
+                LOG.warn("state store: cannot connect to {} ({}); applying state.on_failure and retrying every "
+                        + "{} at most", describe(), summary(error), Durations.format(RETRY_MAX));
+            }
+            if (!closed) resources.eventExecutorGroup().schedule(() -> connect(attempt + 1), delay,
+                    TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private void connected(StatefulConnection<String, String> conn) {
+        if (closed) {
+            conn.closeAsync();
+            return;
+        }
+        live = new Live(conn, conn instanceof StatefulRedisClusterConnection
+                ? ((StatefulRedisClusterConnection<String, String>) conn).async()
+                : ((StatefulRedisConnection<String, String>) conn).async());
+        LOG.info("state store: connected to {}", describe());
+    }
+
+    /**
+     * Runs one command (or script) against the store, counted and timed as {@code op}. Fails fast with
+     * {@link StoreUnavailableException} while not connected or while the breaker is open.
+     */
+    <T> CompletionStage<T> call(String op, Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
+        Live l = live;
+        if (closed || l == null || !l.connection().isOpen()) {
+            return unavailable(op, closed ? "closed" : l == null ? "not connected yet" : "disconnected");
+        }
+        RedisClusterAsyncCommands<String, String> c = l.commands();
+        if (breakerOpen()) return unavailable(op, "failing, circuit open");
+        long started = System.nanoTime();
+        CompletionStage<T> stage;
+        try {
+            stage = command.apply(c);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return stage.whenComplete((v, error) -> {
+            long nanos = System.nanoTime() - started;
+            if (error == null) {
+                succeeded();
+                metrics.operation(op, "ok", nanos);
+            } else {
+                failed(error);
+                metrics.operation(op, unwrap(error) instanceof RedisCommandTimeoutException ? "timeout" : "error",
+                        nanos);
+            }
+        });
+    }
+
+    /** {@code EVALSHA}, and {@code EVAL} (which also reloads the script cache) when Redis answers NOSCRIPT. */
+    <T> CompletionStage<T> script(String op, LuaScript script, ScriptOutputType type, String key, String... args) {
+        String[] keys = {key};
+        return call(op, c -> c.<T>evalsha(script.sha1(), type, keys, args)
+                .handle((v, error) -> {
+                    if (error == null) return CompletableFuture.completedFuture(v);
+                    if (unwrap(error) instanceof RedisNoScriptException) {
+                        return c.<T>eval(script.source(), type, keys, args).toCompletableFuture();
+                    }
+                    return CompletableFuture.<T>failedFuture(unwrap(error));
+                })
+                .thenCompose(Function.identity()));
+    }
+
+    private <T> CompletionStage<T> unavailable(String op, String why) {
+        metrics.operation(op, "unavailable", -1);
+        return CompletableFuture.failedFuture(new StoreUnavailableException("the state store at " + describe()
+                + " is " + why));
+    }
+
+    private boolean breakerOpen() {
+        return failures.get() >= BREAKER_THRESHOLD && System.nanoTime() - breakerOpenedAt < BREAKER_OPEN.toNanos();
+    }
+
+    private void succeeded() {
+        if (failures.getAndSet(0) >= BREAKER_THRESHOLD) {
+            LOG.info("state store: {} answers again; circuit closed", describe());
+        }
+    }
+
+    private void failed(Throwable error) {
+        int n = failures.incrementAndGet();
+        if (n >= BREAKER_THRESHOLD) {
+            breakerOpenedAt = System.nanoTime();
+            if (n == BREAKER_THRESHOLD) {
+                LOG.warn("state store: {} failed {} times in a row ({}); circuit open: answering by "
+                        + "state.on_failure without calling it for {} at a time", describe(), n, summary(error),
+                        Durations.format(BREAKER_OPEN));
+            }
+        }
+    }
+
+    static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /** The root cause's class and message: Lettuce's messages name host and port, never the password. */
+    private static String summary(Throwable error) {
+        Throwable e = unwrap(error);
+        while (e.getCause() != null && e.getCause() != e) e = e.getCause();
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** Closes the connection and the client's threads; calls after this fail with {@link StoreUnavailableException}. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        Live l = live;
+        try {
+            if (l != null) l.connection().close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        } finally {
+            timer.stop();
+        }
+    }
+}
