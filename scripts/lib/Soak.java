@@ -5,6 +5,12 @@
 // X-Request-Id, what reaches the upstream and can be made slow, then drives mixed traffic from worker threads while a
 // fault schedule kills and restarts the upstream, slows it down and reloads the config. At the end it prints the
 // figures and exits 1 when an invariant breaks.
+//
+// With --redis: a redis-server it starts on a free port, two gateways sharing it (state.store: redis, replay
+// protection on the HMAC route, failed-auth throttling through trusted X-Forwarded-For addresses), traffic spread
+// over both, and Redis killed (SIGKILL) and restarted empty twice among the faults. The same invariants hold (a valid
+// delivery refused as `replayed` is lost, a 503 store_unavailable is a 5xx), plus: no secret and no signature in
+// Redis's keys or values, no key without a TTL.
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 
@@ -48,6 +54,8 @@ public final class Soak {
     static final String KEY = "soak-key-" + hex(16);
     static final String PASSWORD = "soak-pw-" + hex(12);
     static final String HMAC_SECRET = "soak-hmac-" + hex(16);
+    static final java.util.regex.Pattern HEX64 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+    static final java.util.Set<String> SIGNATURES = ConcurrentHashMap.newKeySet();
     static final List<String> SECRETS = List.of(TOKEN, KEY, PASSWORD, HMAC_SECRET,
             b64("alice:" + PASSWORD), b64(TOKEN), b64(KEY));
 
@@ -58,6 +66,7 @@ public final class Soak {
     static Path jar = Path.of("gateway/target/authgate.jar");
     static Path certs = Path.of("certs");
     static Path work;
+    static boolean redisMode;
 
     // state
     static final Map<String, AtomicInteger> reached = new ConcurrentHashMap<>();
@@ -72,6 +81,12 @@ public final class Soak {
     static int gatewayPort;
     static int adminPort;
     static Path config;
+    // --redis
+    static Process redis;
+    static Process gateway2;
+    static int redisPort;
+    static int gatewayPort2;
+    static int adminPort2;
 
     record Outcome(String id, String kind, boolean valid, int status, long millis) {
     }
@@ -84,6 +99,7 @@ public final class Soak {
                 case "--reload" -> reload = args[++i];
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--certs" -> certs = Path.of(args[++i]);
+                case "--redis" -> redisMode = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -92,46 +108,78 @@ public final class Soak {
         relayPort = freePort();
         gatewayPort = freePort();
         adminPort = freePort();
+        redisPort = freePort();
+        gatewayPort2 = freePort();
+        adminPort2 = freePort();
         try {
             run();
         } finally {
             stop(gateway);
+            stop(gateway2);
             stop(echo);
+            stop(redis);
         }
     }
 
     static void run() throws Exception {
+        if (redisMode) startRedis();
         writeConfig(false);
         startEcho();
         Thread relay = daemon("relay", Soak::relay);
         relay.start();
         gateway = start(List.of("run", "--config", config.toString()), "gateway");
+        if (redisMode) gateway2 = start(List.of("run", "--config", work.resolve("gateway2.yaml").toString()), "gateway2");
         SSLSocketFactory tls = trust(certs.resolve("ca.crt"));
-        awaitGateway(tls);
+        awaitGateway(tls, gateway, gatewayPort, "gateway");
+        if (redisMode) awaitGateway(tls, gateway2, gatewayPort2, "gateway2");
         // Warm up (JIT, pools, TLS session caches) before the "before" figures.
         driveFor(tls, Math.min(5, Math.max(2, durationSeconds / 10)));
         outcomes.clear();
         reached.clear();
         long rssBefore = rssKiB(gateway.pid());
         int fdsBefore = fds(gateway.pid());
+        long rssBefore2 = redisMode ? rssKiB(gateway2.pid()) : 0;
+        int fdsBefore2 = redisMode ? fds(gateway2.pid()) : 0;
 
         long start = System.nanoTime();
         Thread faults = daemon("faults", () -> faults(start));
         faults.start();
+        Thread redisFaults = daemon("redis-faults", () -> redisFaults(start));
+        if (redisMode) redisFaults.start();
         driveFor(tls, durationSeconds);
         faults.join(10_000);
+        if (redisMode) redisFaults.join(10_000);
         slow.set(false);
 
         Thread.sleep(2_000); // closed connections leave the gateway, timers fire
         System.gc();
         long rssAfter = rssKiB(gateway.pid());
         int fdsAfter = fds(gateway.pid());
-        report(rssBefore, rssAfter, fdsBefore, fdsAfter);
+        String second = "";
+        if (redisMode) {
+            second = bounds("gateway2", rssBefore2, rssKiB(gateway2.pid()), fdsBefore2, fds(gateway2.pid()));
+        }
+        report(rssBefore, rssAfter, fdsBefore, fdsAfter, second);
     }
 
     // ---- processes and config ------------------------------------------------------------------------------
 
     static void writeConfig(boolean reloaded) throws IOException {
+        config = writeConfig(reloaded, "gateway.yaml", gatewayPort, adminPort);
+        if (redisMode) writeConfig(reloaded, "gateway2.yaml", gatewayPort2, adminPort2);
+    }
+
+    /** The Redis additions: shared state, replay protection on the HMAC route, throttling by trusted XFF. */
+    static String redisYaml() {
+        return !redisMode ? "" : """
+                state:
+                  store: redis
+                  redis: { url: "${env:SOAK_REDIS_URL}", key_prefix: "soak:" }
+                  on_failure: { replay: reject, throttle: local }
+                """;
+    }
+
+    static Path writeConfig(boolean reloaded, String file, int port, int admin) throws IOException {
         String hash = BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(4, PASSWORD.toCharArray());
         Files.writeString(work.resolve("users.htpasswd"), "alice:" + hash + "\n");
         String yaml = """
@@ -147,6 +195,7 @@ public final class Soak {
                   header_timeout: 5s
                   body_timeout: 5s
                   idle_timeout: 30s
+                  %s
                 admin:
                   address: 127.0.0.1:%d
                 upstreams:
@@ -162,14 +211,18 @@ public final class Soak {
                   - { name: basic, match: { path_prefix: /basic/ }, upstream: echo,
                       auth: { basic: { htpasswd: users.htpasswd } } }
                   - { name: hmac, match: { path_prefix: /hmac/ }, upstream: echo,
-                      auth: { hmac: { preset: github, secrets: ["${env:SOAK_HMAC}"] } } }
-                """.formatted(reloaded ? "2" : "1", gatewayPort, certs.resolve("server.crt").toAbsolutePath(),
-                certs.resolve("server.key").toAbsolutePath(), adminPort, relayPort, reloaded ? "1500ms" : "1s");
-        config = work.resolve("gateway.yaml");
-        Path tmp = work.resolve("gateway.yaml.tmp");
+                      auth: { hmac: { preset: github, secrets: ["${env:SOAK_HMAC}"]%s } } }
+                """.formatted(reloaded ? "2" : "1", port, certs.resolve("server.crt").toAbsolutePath(),
+                certs.resolve("server.key").toAbsolutePath(),
+                redisMode ? "auth_failures: { max: 20, window: 1m }\n  trusted_proxies: [127.0.0.1/32]" : "",
+                admin, relayPort, reloaded ? "1500ms" : "1s", redisMode ? ", replay: { key: signature }" : "")
+                + redisYaml();
+        Path target = work.resolve(file);
+        Path tmp = work.resolve(file + ".tmp");
         Files.writeString(tmp, yaml);
-        Files.move(tmp, config, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return target;
     }
 
     static Process start(List<String> command, String name) throws IOException {
@@ -182,6 +235,7 @@ public final class Soak {
         pb.environment().put("SOAK_TOKEN", TOKEN);
         pb.environment().put("SOAK_KEY", KEY);
         pb.environment().put("SOAK_HMAC", HMAC_SECRET);
+        pb.environment().put("SOAK_REDIS_URL", "redis://127.0.0.1:" + redisPort);
         return pb.start();
     }
 
@@ -198,17 +252,123 @@ public final class Soak {
         throw new IllegalStateException("echo did not start; see " + work.resolve("echo.err"));
     }
 
-    static void awaitGateway(SSLSocketFactory tls) throws Exception {
+    static void awaitGateway(SSLSocketFactory tls, Process process, int port, String name) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            if (!gateway.isAlive()) throw new IllegalStateException("the gateway exited; see " + work.resolve("gateway.err"));
-            try (Socket s = tls.createSocket("127.0.0.1", gatewayPort)) {
+            if (!process.isAlive()) throw new IllegalStateException(name + " exited; see " + work.resolve(name + ".err"));
+            try (Socket s = tls.createSocket("127.0.0.1", port)) {
                 return;
             } catch (IOException e) {
                 Thread.sleep(100);
             }
         }
-        throw new IllegalStateException("the gateway did not start; see " + work.resolve("gateway.err"));
+        throw new IllegalStateException(name + " did not start; see " + work.resolve(name + ".err"));
+    }
+
+    // ---- Redis (--redis) ------------------------------------------------------------------------------------
+
+    static void startRedis() throws Exception {
+        List<String> cmd = List.of("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", work.toString());
+        try {
+            redis = new ProcessBuilder(cmd).directory(work.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("redis.out").toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("redis.err").toFile())).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("--redis needs redis-server on the PATH (Debian: apt-get install redis-server)", e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try {
+                if ("PONG".equals(redisCall("PING"))) return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("redis-server did not start; see " + work.resolve("redis.out"));
+    }
+
+    /** Kills Redis (SIGKILL: no clean shutdown) and starts it again empty, twice, between the other faults. */
+    static void redisFaults(long start) {
+        try {
+            for (double[] window : new double[][] {{0.30, 0.38}, {0.70, 0.76}}) {
+                at(start, window[0]);
+                redis.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                event("Redis killed (SIGKILL)");
+                at(start, window[1]);
+                startRedis();
+                event("Redis restarted (empty: no keys, no scripts cached)");
+            }
+        } catch (Exception e) {
+            event("Redis fault schedule failed: " + e);
+        }
+    }
+
+    /** One command over RESP on a fresh connection; the reply as a Java value (String, Long, List, or error text). */
+    static Object redisCall(String... args) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", redisPort), 1_000);
+            s.setSoTimeout(5_000);
+            StringBuilder b = new StringBuilder("*" + args.length + "\r\n");
+            for (String a : args) {
+                b.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+            }
+            s.getOutputStream().write(b.toString().getBytes(StandardCharsets.UTF_8));
+            return resp(new java.io.BufferedInputStream(s.getInputStream()));
+        }
+    }
+
+    static Object resp(InputStream in) throws IOException {
+        String line = Response.line(in);
+        if (line == null || line.isEmpty()) throw new EOFException("no reply");
+        String rest = line.substring(1);
+        switch (line.charAt(0)) {
+            case '+', '-' -> {
+                return rest;
+            }
+            case ':' -> {
+                return Long.parseLong(rest);
+            }
+            case '$' -> {
+                int n = Integer.parseInt(rest);
+                if (n < 0) return null;
+                byte[] v = in.readNBytes(n);
+                Response.line(in);
+                return new String(v, StandardCharsets.ISO_8859_1);
+            }
+            case '*' -> {
+                int n = Integer.parseInt(rest);
+                List<Object> items = new ArrayList<>();
+                for (int i = 0; i < n; i++) items.add(resp(in));
+                return items;
+            }
+            default -> throw new IOException("unexpected reply " + line);
+        }
+    }
+
+    /** Keys now in Redis, keys without a TTL, and keys or values that hold a secret or a signature sent. */
+    static String redisFindings(List<String> problems) throws IOException {
+        @SuppressWarnings("unchecked")
+        List<Object> keys = (List<Object>) redisCall("KEYS", "*");
+        int noTtl = 0;
+        for (Object k : keys) {
+            String key = String.valueOf(k);
+            if (Long.valueOf(-1).equals(redisCall("PTTL", key))) { // -2: expired meanwhile
+                noTtl++;
+                if (problems.size() < 5) problems.add("no TTL: " + key);
+            }
+            Object value = redisCall("GET", key);
+            for (String text : new String[] {key, String.valueOf(value)}) {
+                for (String secret : SECRETS) {
+                    if (text.contains(secret)) problems.add("a secret in Redis key or value of " + key);
+                }
+                java.util.regex.Matcher m = HEX64.matcher(text);
+                while (m.find()) {
+                    if (SIGNATURES.contains(m.group())) problems.add("a signature in the clear in Redis: " + key);
+                }
+            }
+        }
+        return keys.size() + " keys, " + noTtl + " without a TTL";
     }
 
     static void stop(Process p) {
@@ -242,6 +402,7 @@ public final class Soak {
             writeConfig(true);
             if (reload.equals("sighup")) {
                 new ProcessBuilder("kill", "-HUP", Long.toString(gateway.pid())).start().waitFor();
+                if (redisMode) new ProcessBuilder("kill", "-HUP", Long.toString(gateway2.pid())).start().waitFor();
                 event("config rewritten and SIGHUP sent");
             } else {
                 event("config rewritten (no SIGHUP: --reload " + reload + ")");
@@ -379,18 +540,26 @@ public final class Soak {
             boolean valid = r.nextInt(10) < 7;
             byte[] body = new byte[bodySize(r)];
             r.nextBytes(body);
+            if (redisMode && kind.equals("hmac")) {
+                // Replay protection is on: each delivery is its own (an empty body twice would be a replay).
+                byte[] unique = (id + "\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] both = new byte[unique.length + body.length];
+                System.arraycopy(unique, 0, both, 0, unique.length);
+                System.arraycopy(body, 0, both, unique.length, body.length);
+                body = both;
+            }
             boolean fresh = r.nextInt(4) == 0;
             long t0 = System.nanoTime();
             int status;
             try {
                 if (conn == null || left <= 0 || fresh) {
                     close(conn);
-                    conn = tls.createSocket("127.0.0.1", gatewayPort);
+                    conn = tls.createSocket("127.0.0.1", redisMode && r.nextBoolean() ? gatewayPort2 : gatewayPort);
                     conn.setSoTimeout(30_000);
                     left = 1 + r.nextInt(20);
                 }
                 left--;
-                byte[] head = head(kind, valid, id, body, fresh);
+                byte[] head = head(kind, valid, id, body, fresh, worker);
                 OutputStream out = conn.getOutputStream();
                 out.write(head);
                 out.write(body);
@@ -419,7 +588,7 @@ public final class Soak {
         return r.nextInt(1024 * 1024 + 1);
     }
 
-    static byte[] head(String kind, boolean valid, String id, byte[] body, boolean close) {
+    static byte[] head(String kind, boolean valid, String id, byte[] body, boolean close, int worker) {
         String path;
         String credential;
         switch (kind) {
@@ -437,8 +606,14 @@ public final class Soak {
             }
             default -> {
                 path = "/hmac/hook";
-                credential = "X-Hub-Signature-256: sha256=" + hmacHex(valid ? HMAC_SECRET : "not-the-secret", body);
+                String signature = hmacHex(valid ? HMAC_SECRET : "not-the-secret", body);
+                if (redisMode) SIGNATURES.add(signature);
+                credential = "X-Hub-Signature-256: sha256=" + signature;
             }
+        }
+        if (redisMode) {
+            // Throttling counts per client address: senders of valid credentials never fail, so never get 429.
+            credential += "\r\nX-Forwarded-For: 10." + (valid ? 1 : 2) + ".0." + worker;
         }
         return ("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: " + id + "\r\n" + credential
                 + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + body.length + "\r\n"
@@ -514,7 +689,15 @@ public final class Soak {
 
     // ---- report ---------------------------------------------------------------------------------------------
 
-    static void report(long rssBefore, long rssAfter, int fdsBefore, int fdsAfter) throws IOException {
+    static String bounds(String name, long rssBefore, long rssAfter, int fdsBefore, int fdsAfter) {
+        long rssBound = Math.max(rssBefore * 3 / 2, rssBefore + 128 * 1024);
+        int fdBound = fdsBefore + 32;
+        return String.format(Locale.ROOT, "%s RSS %d MiB before, %d MiB after (bound %d MiB) %s; open fds %d before, "
+                        + "%d after (bound %d) %s", name, rssBefore / 1024, rssAfter / 1024, rssBound / 1024,
+                rssAfter <= rssBound ? "ok" : "EXCEEDED", fdsBefore, fdsAfter, fdBound, fdsAfter <= fdBound ? "ok" : "EXCEEDED");
+    }
+
+    static void report(long rssBefore, long rssAfter, int fdsBefore, int fdsAfter, String second) throws IOException {
         Map<Integer, Integer> byStatus = new TreeMap<>();
         int noResponse = 0;
         int lost = 0;
@@ -540,7 +723,7 @@ public final class Soak {
                     lost++;
                     example(examples, "authenticated, answered " + o.status + ", reached upstream " + seen + "x: " + o);
                 }
-            } else if (o.status != 401 || seen != 0) {
+            } else if (o.status != 401 && !(redisMode && o.status == 429) || seen != 0) {
                 wrongVerdict++;
                 example(examples, "invalid credential answered " + o.status + ", reached upstream " + seen + "x: " + o);
             }
@@ -558,11 +741,25 @@ public final class Soak {
         int fdBound = fdsBefore + 32;
         boolean rssOk = rssAfter <= rssBound;
         boolean fdsOk = fdsAfter <= fdBound;
-        boolean gatewayAlive = gateway.isAlive();
-        String reloads = reloadsFromMetrics();
+        boolean gatewayAlive = gateway.isAlive() && (!redisMode || gateway2.isAlive());
+        String reloads = reloadsFromMetrics(adminPort);
         boolean reloadOk = !reload.equals("sighup") || reloads.contains("success=") && !reloads.contains("success=0");
+        List<String> redisProblems = new ArrayList<>();
+        String redisState = "";
+        if (redisMode) {
+            String reloads2 = reloadsFromMetrics(adminPort2);
+            reloadOk &= !reload.equals("sighup") || reloads2.contains("success=") && !reloads2.contains("success=0");
+            reloads += " / gateway2 " + reloads2;
+            try {
+                redisState = redisFindings(redisProblems);
+            } catch (IOException e) {
+                redisProblems.add("Redis unreadable at the end: " + e);
+            }
+        }
+        boolean secondOk = !second.contains("EXCEEDED");
 
-        System.out.println("authgate soak: " + durationSeconds + " s, " + workers + " workers, TLS, loopback");
+        System.out.println("authgate soak: " + durationSeconds + " s, " + workers + " workers, TLS, loopback"
+                + (redisMode ? ", two gateways sharing a redis-server" : ""));
         System.out.println("faults:");
         events.forEach(e -> System.out.println("  " + e));
         System.out.println("requests sent:                      " + outcomes.size()
@@ -576,7 +773,13 @@ public final class Soak {
                 rssBefore / 1024, rssAfter / 1024, rssBound / 1024, rssOk ? "ok" : "EXCEEDED");
         System.out.printf(Locale.ROOT, "gateway open fds:                   %d before, %d after (bound %d) %s%n",
                 fdsBefore, fdsAfter, fdBound, fdsOk ? "ok" : "EXCEEDED");
+        if (redisMode) System.out.println("second gateway:                     " + second);
         System.out.println("secrets in the logs:                " + (leaks.isEmpty() ? "none" : leaks));
+        if (redisMode) {
+            System.out.println("Redis at the end:                   " + redisState);
+            System.out.println("Redis problems (secrets, signatures, keys without TTL): "
+                    + (redisProblems.isEmpty() ? "none" : redisProblems));
+        }
         System.out.println("config reloads (metrics):           " + reloads + (reloadOk ? "" : " (expected a success)"));
         System.out.println("gateway still running:              " + gatewayAlive);
         if (!examples.isEmpty()) {
@@ -585,17 +788,19 @@ public final class Soak {
         }
         System.out.println("logs: " + work);
         boolean ok = noResponse == 0 && lost == 0 && duplicated == 0 && wrongVerdict == 0 && leaks.isEmpty() && rssOk
-                && fdsOk && gatewayAlive && reloadOk && !outcomes.isEmpty();
+                && fdsOk && gatewayAlive && reloadOk && !outcomes.isEmpty() && secondOk && redisProblems.isEmpty();
         System.out.println(ok ? "SOAK PASSED" : "SOAK FAILED");
         System.out.flush();
         stop(gateway);
+        stop(gateway2);
         stop(echo);
+        stop(redis);
         System.exit(ok ? 0 : 1);
     }
 
     /** authgate_config_reloads_total by result from the admin listener, e.g. "success=1 failure=0". */
-    static String reloadsFromMetrics() {
-        try (Socket s = new Socket("127.0.0.1", adminPort)) {
+    static String reloadsFromMetrics(int admin) {
+        try (Socket s = new Socket("127.0.0.1", admin)) {
             s.setSoTimeout(5_000);
             s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
