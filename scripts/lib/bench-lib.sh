@@ -17,7 +17,7 @@ ensure_tools() {
   for t in "$@"; do command -v "$t" >/dev/null || missing+=("$t"); done
   if ((${#missing[@]})); then
     for t in "${missing[@]}"; do
-      case "$t" in htpasswd) pkgs+=(apache2-utils) ;; ss) pkgs+=(iproute2) ;; jcmd) die "missing jcmd (a full JDK)" ;; *) pkgs+=("$t") ;; esac
+      case "$t" in htpasswd) pkgs+=(apache2-utils) ;; redis-cli) pkgs+=(redis-tools) ;; ss) pkgs+=(iproute2) ;; jcmd) die "missing jcmd (a full JDK)" ;; *) pkgs+=("$t") ;; esac
     done
     [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null \
       || die "missing ${missing[*]}: install ${pkgs[*]} (apt-get install -y ${pkgs[*]})"
@@ -106,11 +106,13 @@ start_upstream() {
   wait_port "$1" 10 upstream
 }
 
-# start_authgate NAME PORT JAR JAVA_OPTS: config/bench.yaml as it is (other port: a copy with the ports replaced)
+# start_authgate NAME PORT JAR JAVA_OPTS [EXTRA_YAML]: config/bench.yaml as it is (other port: a copy with the ports
+# replaced; EXTRA_YAML, e.g. a state: block, appended)
 start_authgate() {
-  local name="$1" port="$2" jar="$3" opts="$4" cfg="$WORK/$1.yaml"
+  local name="$1" port="$2" jar="$3" opts="$4" extra="${5:-}" cfg="$WORK/$1.yaml"
   sed -e "s/127\.0\.0\.1:18445/127.0.0.1:$port/" -e "s/127\.0\.0\.1:18446/127.0.0.1:$((port + 1))/" \
     "$ROOT/config/bench.yaml" > "$cfg"
+  [[ -z $extra ]] || printf '%s\n' "$extra" >> "$cfg"
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of words
   launch "$name" java -Dio.netty.eventLoopThreads="$WORKERS" $opts -jar "$jar" run --config "$cfg"
   wait_port "$port" 90 "$name"
