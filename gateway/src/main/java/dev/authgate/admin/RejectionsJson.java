@@ -114,6 +114,7 @@ final class RejectionsJson {
         g.writeStartObject();
         g.writeStringField("time", e.time() == null ? null : e.time().toString());
         g.writeStringField("request_id", e.requestId());
+        g.writeStringField("trace_id", e.traceId());
         g.writeStringField("client", e.client());
         g.writeStringField("tls", e.tls());
         g.writeStringField("method", e.method());

@@ -84,7 +84,7 @@
     $('d-title').textContent = e.request_id;
     var dl = $('d-fields');
     while (dl.firstChild) dl.removeChild(dl.firstChild);
-    [['time', e.time], ['request id', e.request_id], ['client', e.client], ['tls', e.tls],
+    [['time', e.time], ['request id', e.request_id], ['trace id', e.trace_id], ['client', e.client], ['tls', e.tls],
       ['request', (e.method || '-') + ' ' + (e.path || '-')], ['route', e.route], ['scheme', e.scheme],
       ['status', e.status], ['reason', e.reason], ['meaning', e.meaning], ['detail', e.detail], ['fix', e.fix],
       ['delivery id', e.delivery_id], ['credentials', credentials(e.credential_headers)],

@@ -121,6 +121,22 @@ class RejectionsExplorerEndToEndTest {
     }
 
     @Test
+    void eachEntryCarriesTheTraceIdOfItsAccessLogLineAContinuedOneIncluded() throws IOException {
+        start("");
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        assertEquals(401, send("/api/traced", "traceparent: 00-" + traceId + "-00f067aa0ba902b7-01"));
+        assertEquals(401, send("/api/fresh"));
+
+        List<Map<String, Object>> all = rejections("");
+        assertEquals(traceId, all.get(1).get("trace_id"), "an incoming traceparent is continued");
+        String fresh = (String) all.get(0).get("trace_id");
+        assertTrue(fresh.matches("[0-9a-f]{32}") && !fresh.equals(traceId), fresh);
+        String logged = gw.accessLog().entries().stream().filter(e -> "/api/fresh".equals(e.path()))
+                .findFirst().orElseThrow().traceId();
+        assertEquals(logged, fresh, "the same trace id as the access-log line");
+    }
+
+    @Test
     void filtersNarrowTheListAndBadFiltersAreRefusedByName() throws IOException {
         start("");
         assertEquals(401, send("/api/a"));

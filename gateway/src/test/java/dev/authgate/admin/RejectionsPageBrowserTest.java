@@ -101,6 +101,8 @@ class RejectionsPageBrowserTest {
         assertEquals(Reason.CREDENTIALS_MISSING.fix(), browser.findElement(By.id("d-fix")).getText());
         assertEquals("credentials_missing", browser.findElement(By.id("d-reason")).getText());
         assertEquals("none sent", browser.findElement(By.id("d-credentials")).getText());
+        String traceId = browser.findElement(By.id("d-trace-id")).getText();
+        assertTrue(traceId.matches("[0-9a-f]{32}"), "the detail shows the trace id: " + traceId);
         screenshot();
 
         // the reason filter narrows the list, through the URL
