@@ -1,6 +1,7 @@
 package dev.authgate.admin;
 
 import dev.authgate.observe.Metrics;
+import dev.authgate.observe.RejectionCaptures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -17,6 +18,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The rejections explorer on the admin listener (docs/operations.md, "Rejections explorer"):
@@ -27,6 +29,7 @@ import java.util.Map;
  *   GET /rejections.css           the page's style
  *   GET /rejections.json          the recent rejections, newest first ({@link RejectionQuery} filters)
  *   GET /rejections/groups.json   the same, grouped by route and reason
+ *   GET /rejections/{request_id}/capture   the captured raw request (routes with capture: rejected), as a download
  * </pre>
  * The page is served with a Content-Security-Policy that allows only these same-origin scripts, styles and fetches.
  */
@@ -36,6 +39,9 @@ final class RejectionsEndpoints {
     static final String GROUPS = "/rejections/groups.json";
     private static final String SCRIPT = "/rejections.js";
     private static final String STYLE = "/rejections.css";
+    private static final String CAPTURE_PREFIX = "/rejections/";
+    private static final String CAPTURE_SUFFIX = "/capture";
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
             + "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final String JSON = "application/json; charset=utf-8";
@@ -62,7 +68,30 @@ final class RejectionsEndpoints {
     }
 
     static boolean serves(String path) {
-        return ASSETS.containsKey(path) || path.equals(LIST) || path.equals(GROUPS);
+        return ASSETS.containsKey(path) || path.equals(LIST) || path.equals(GROUPS) || captureId(path) != null;
+    }
+
+    /** The request id of {@code /rejections/{request_id}/capture}, or null for another path. */
+    static String captureId(String path) {
+        if (!path.startsWith(CAPTURE_PREFIX) || !path.endsWith(CAPTURE_SUFFIX)) return null;
+        String id = path.substring(CAPTURE_PREFIX.length(), path.length() - CAPTURE_SUFFIX.length());
+        return REQUEST_ID.matcher(id).matches() ? id : null;
+    }
+
+    /** The captured request as a download, or 404 when none is kept for this id. */
+    private static FullHttpResponse capture(ByteBufAllocator alloc, RejectionCaptures captures, String id) {
+        RejectionCaptures.Capture c = captures.get(id);
+        if (c == null) {
+            return AdminHandler.text(alloc, HttpResponseStatus.NOT_FOUND, "no capture kept for request " + id
+                    + " (its route has no capture: { rejected: true }, or it was dropped)\n");
+        }
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(c.raw()));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "message/http")
+                .set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + id + ".http\"")
+                .set("X-Authgate-Received", c.received().toString())
+                .set("X-Content-Type-Options", "nosniff");
+        return r;
     }
 
     /** The answer for a path that {@link #serves}; a 400 naming the parameter when a filter cannot be read. */
@@ -77,6 +106,8 @@ final class RejectionsEndpoints {
                     .set("Referrer-Policy", "no-referrer");
             return r;
         }
+        String captured = captureId(path);
+        if (captured != null) return capture(alloc, metrics.recentRejections().captures(), captured);
         RejectionQuery query;
         try {
             query = RejectionQuery.parse(new QueryStringDecoder(uri), clock.instant());

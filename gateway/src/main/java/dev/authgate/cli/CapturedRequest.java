@@ -170,6 +170,7 @@ final class CapturedRequest implements AutoCloseable {
                             continue;
                         }
                         head = r;
+                        RedactedCredentials.standIn(head.headers(), notes);
                     }
                     if (msg instanceof HttpContent && head != null) {
                         HttpContent c = (HttpContent) msg;

@@ -1,0 +1,187 @@
+package dev.authgate.cli;
+
+import dev.authgate.observe.AccessLogEntry;
+import dev.authgate.testing.OpsGateway;
+import dev.authgate.testing.RawHttp;
+import dev.authgate.testing.TestUpstream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+import static dev.authgate.testing.RawHttp.crlf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Captures (docs/operations.md, "Captures") on real sockets: a rejection on a route with
+ * {@code capture: { rejected: true }} is downloaded from {@code /rejections/{request_id}/capture}, holds no credential
+ * or query value, and {@code authgate explain} gives the same reason for it, for bearer, api_key, basic and hmac.
+ */
+class CaptureExplainRoundTripTest {
+    private static final String TOKEN = "capture-bearer-token-5e1f0c";
+    private static final String WRONG = "capture-wrong-token-a93d27";
+    private static final String KEY = "capture-api-key-2c7b91";
+    private static final String WRONG_KEY = "capture-wrong-key-66e0f4";
+    private static final String PASSWORD = "capture-wrong-password-d41a";
+    private static final String SECRET = "capture-hmac-secret-0f9e3b";
+    private static final String WRONG_SECRET = "capture-hmac-wrong-7b2a55";
+    private static final String QUERY_SECRET = "capture-query-secret-18c3";
+    private static final List<String> SECRETS = List.of(TOKEN, WRONG, KEY, WRONG_KEY, PASSWORD, SECRET, WRONG_SECRET,
+            QUERY_SECRET, Base64.getEncoder().encodeToString(("alice:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+
+    @TempDir
+    Path dir;
+    private TestUpstream app;
+    private OpsGateway gw;
+    private Path config;
+
+    @BeforeEach
+    void start() throws IOException {
+        app = TestUpstream.start();
+        Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        Files.writeString(dir.resolve("key"), KEY + "\n");
+        Files.writeString(dir.resolve("secret"), SECRET + "\n");
+        config = dir.resolve("gateway.yaml");
+        Files.writeString(config, """
+                listen: { address: 127.0.0.1:0 }
+                admin: { address: 127.0.0.1:0 }
+                upstreams:
+                  app: { url: "%s" }
+                routes:
+                  - name: bearer
+                    match: { path_prefix: /bearer/ }
+                    upstream: app
+                    auth: { bearer: { tokens: [ { id: ci, value: "${file:token}" } ] } }
+                    capture: { rejected: true }
+                  - name: key
+                    match: { path_prefix: /key/ }
+                    upstream: app
+                    auth: { api_key: { header: X-Orders-Key, keys: [ { id: billing, value: "${file:key}" } ] } }
+                    capture: { rejected: true, max_body: 1KiB }
+                  - name: basic
+                    match: { path_prefix: /basic/ }
+                    upstream: app
+                    auth: { basic: { users: { alice: "$2a$04$Wa4zzLpxEuTNmOQtJ97HmOASPb5kAYEWf/3btKZrmQfikhp7.Nbye" } } }
+                    capture: { rejected: true }
+                  - name: github
+                    match: { path: /hooks/github }
+                    upstream: app
+                    auth: { hmac: { preset: github, secrets: ["${file:secret}"] } }
+                    capture: { rejected: true }
+                  - name: quiet
+                    match: { path_prefix: /quiet/ }
+                    upstream: app
+                    auth: { bearer: { tokens: [ { id: ci, value: "${file:token}" } ] } }
+                """.formatted(app.url()));
+        gw = OpsGateway.start(config);
+    }
+
+    @AfterEach
+    void stop() {
+        if (gw != null) gw.close();
+        if (app != null) app.close();
+    }
+
+    /** Sends the request; its access-log entry once written. */
+    private AccessLogEntry send(String request) {
+        RawHttp.Response r = gw.send(crlf(request));
+        String id = r.header("X-Request-Id");
+        gw.accessLog().await(id);
+        return gw.accessLog().entries().stream().filter(e -> id.equals(e.requestId())).findFirst().orElseThrow();
+    }
+
+    private String capture(AccessLogEntry e) {
+        HttpResponse<String> r = gw.admin("/rejections/" + e.requestId() + "/capture");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("message/http", r.headers().firstValue("content-type").orElse(null));
+        for (String s : SECRETS) assertFalse(r.body().contains(s), "a secret in the capture: " + r.body());
+        return r.body();
+    }
+
+    /** {@code authgate explain} on the capture, at the time the request was received; its reason line. */
+    private String explainedReason(String capture, AccessLogEntry e) throws IOException {
+        Path file = Files.createTempFile(dir, "capture", ".http");
+        Files.write(file, capture.getBytes(StandardCharsets.ISO_8859_1));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new ExplainCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("--config", config.toString(), "--request", file.toString(),
+                        "--now", Long.toString(e.time().getEpochSecond()));
+        assertEquals(1, code, out + "\n" + err);
+        for (String s : SECRETS) assertFalse(out.toString().contains(s), "explain printed a secret: " + out);
+        return out.toString().lines().filter(l -> l.startsWith("reason:")).map(l -> l.substring(7).trim().split(" ")[0])
+                .findFirst().orElse(out.toString());
+    }
+
+    private void roundTrip(String request, String reason) throws IOException {
+        AccessLogEntry e = send(request);
+        assertEquals(reason, e.reason(), e.toString());
+        assertEquals(reason, explainedReason(capture(e), e));
+    }
+
+    @Test
+    void bearerApiKeyBasicAndHmacCapturesExplainToTheSameReason() throws IOException {
+        roundTrip("GET /bearer/a?access_token=" + QUERY_SECRET + "&page=2 HTTP/1.1\nHost: x\n"
+                + "Authorization: Bearer " + WRONG + "\nConnection: close\n\n", "credentials_invalid");
+        roundTrip("GET /bearer/b HTTP/1.1\nHost: x\nConnection: close\n\n", "credentials_missing");
+        roundTrip("POST /key/a HTTP/1.1\nHost: x\nX-Orders-Key: " + WRONG_KEY + "\nContent-Length: 2\n"
+                + "Connection: close\n\n{}", "credentials_invalid");
+        roundTrip("GET /basic/a HTTP/1.1\nHost: x\nAuthorization: Basic " + Base64.getEncoder().encodeToString(
+                ("alice:" + PASSWORD).getBytes(StandardCharsets.UTF_8)) + "\nConnection: close\n\n", "credentials_invalid");
+        String body = "{\"action\":\"opened\",\"number\":7}";
+        roundTrip("POST /hooks/github HTTP/1.1\nHost: x\nX-GitHub-Event: push\nX-GitHub-Delivery: d-1\n"
+                + "X-Hub-Signature-256: sha256=" + hmacHex(WRONG_SECRET, body) + "\nContent-Type: application/json\n"
+                + "Content-Length: " + body.length() + "\nConnection: close\n\n" + body, "signature_mismatch");
+    }
+
+    @Test
+    void theCaptureRedactsCredentialsAndQueryValuesKeepsSignaturesAndBodyAndIsBoundedByMaxBody() {
+        String q = capture(send("GET /bearer/a?access_token=" + QUERY_SECRET + "&flag HTTP/1.1\nHost: x\n"
+                + "Authorization: Bearer " + WRONG + "\nCookie: s=" + QUERY_SECRET + "\nConnection: close\n\n"));
+        assertTrue(q.startsWith("GET /bearer/a?access_token=redacted&redacted HTTP/1.1\r\n"), q);
+        assertTrue(q.contains("\r\nAuthorization: Bearer <redacted " + dev.authgate.config.Secret.fingerprint(WRONG)
+                + " len=" + WRONG.length() + ">\r\n"), q);
+        assertTrue(q.contains("\r\nCookie: <redacted sha256:"), q);
+
+        String body = "x".repeat(3000);
+        String k = capture(send("POST /key/a HTTP/1.1\nHost: x\nX-Orders-Key: " + WRONG_KEY + "\n"
+                + "X-Hub-Signature-256: sha256=abc\nContent-Length: 3000\nConnection: close\n\n" + body));
+        assertTrue(k.contains("\r\nX-Orders-Key: <redacted sha256:"), k);
+        assertTrue(k.contains("\r\nX-Hub-Signature-256: sha256=abc\r\n"), "signatures are kept: " + k);
+        assertTrue(k.contains("\r\nX-Authgate-Capture-Truncated: 3000\r\n") && k.contains("\r\nContent-Length: 1024\r\n"), k);
+        assertTrue(k.endsWith("\r\n\r\n" + "x".repeat(1024)), "max_body 1KiB kept");
+
+        AccessLogEntry quiet = send("GET /quiet/a HTTP/1.1\nHost: x\nConnection: close\n\n");
+        assertEquals(401, quiet.status());
+        assertEquals(404, gw.admin("/rejections/" + quiet.requestId() + "/capture").statusCode(),
+                "a route without capture: keeps none");
+        assertTrue(gw.accessLog().lines().stream().noneMatch(l -> SECRETS.stream().anyMatch(l::contains)));
+    }
+
+    private static String hmacHex(String secret, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+}
