@@ -1,5 +1,6 @@
 package dev.authgate.admin;
 
+import dev.authgate.config.GatewayConfig;
 import dev.authgate.observe.Metrics;
 import dev.authgate.observe.RejectionCaptures;
 import io.netty.buffer.ByteBuf;
@@ -18,6 +19,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +32,7 @@ import java.util.regex.Pattern;
  *   GET /rejections.json          the recent rejections, newest first ({@link RejectionQuery} filters)
  *   GET /rejections/groups.json   the same, grouped by route and reason
  *   GET /rejections/{request_id}/capture   the captured raw request (routes with capture: rejected), as a download
+ *   POST /rejections/{request_id}/verify   the capture judged again by the current config ({@link CaptureVerifier})
  * </pre>
  * The page is served with a Content-Security-Policy that allows only these same-origin scripts, styles and fetches.
  */
@@ -41,6 +44,7 @@ final class RejectionsEndpoints {
     private static final String STYLE = "/rejections.css";
     private static final String CAPTURE_PREFIX = "/rejections/";
     private static final String CAPTURE_SUFFIX = "/capture";
+    private static final String VERIFY_SUFFIX = "/verify";
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
             + "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -56,10 +60,12 @@ final class RejectionsEndpoints {
 
     private final Metrics metrics;
     private final Clock clock;
+    private final Supplier<GatewayConfig> config;
 
-    RejectionsEndpoints(Metrics metrics, Clock clock) {
+    RejectionsEndpoints(Metrics metrics, Clock clock, Supplier<GatewayConfig> config) {
         this.metrics = metrics;
         this.clock = clock;
+        this.config = config;
     }
 
     /** The page's HTML, script and style: the same for everyone, no data in them. */
@@ -68,14 +74,45 @@ final class RejectionsEndpoints {
     }
 
     static boolean serves(String path) {
-        return ASSETS.containsKey(path) || path.equals(LIST) || path.equals(GROUPS) || captureId(path) != null;
+        return ASSETS.containsKey(path) || path.equals(LIST) || path.equals(GROUPS) || captureId(path) != null
+                || verifyId(path) != null;
     }
 
     /** The request id of {@code /rejections/{request_id}/capture}, or null for another path. */
     static String captureId(String path) {
-        if (!path.startsWith(CAPTURE_PREFIX) || !path.endsWith(CAPTURE_SUFFIX)) return null;
-        String id = path.substring(CAPTURE_PREFIX.length(), path.length() - CAPTURE_SUFFIX.length());
+        return id(path, CAPTURE_SUFFIX);
+    }
+
+    /** The request id of {@code /rejections/{request_id}/verify} (answered to POST only), or null. */
+    static String verifyId(String path) {
+        return id(path, VERIFY_SUFFIX);
+    }
+
+    private static String id(String path, String suffix) {
+        if (!path.startsWith(CAPTURE_PREFIX) || !path.endsWith(suffix)) return null;
+        String id = path.substring(CAPTURE_PREFIX.length(), path.length() - suffix.length());
         return REQUEST_ID.matcher(id).matches() ? id : null;
+    }
+
+    /** The verdict on a capture, or 404 when none is kept, 503 when no config is known. */
+    FullHttpResponse verify(ByteBufAllocator alloc, String path) {
+        String id = verifyId(path);
+        RejectionCaptures.Capture c = metrics.recentRejections().captures().get(id);
+        if (c == null) return capture(alloc, metrics.recentRejections().captures(), id);
+        GatewayConfig current = config.get();
+        if (current == null) {
+            return AdminHandler.text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, "no config to verify with\n");
+        }
+        ByteBuf body = alloc.buffer(1024);
+        try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
+            CaptureVerifier.verify(out, c, current);
+        } catch (IOException | RuntimeException e) {
+            body.release();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON).set("X-Content-Type-Options", "nosniff");
+        return r;
     }
 
     /** The captured request as a download, or 404 when none is kept for this id. */

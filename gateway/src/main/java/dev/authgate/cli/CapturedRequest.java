@@ -2,6 +2,7 @@ package dev.authgate.cli;
 
 import dev.authgate.config.LimitsConfig;
 import dev.authgate.http.Problem;
+import dev.authgate.observe.RedactedCredentials;
 import dev.authgate.server.RequestGate;
 import dev.authgate.server.StrictRequestDecoder;
 import io.netty.buffer.ByteBuf;

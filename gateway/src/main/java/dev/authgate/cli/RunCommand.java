@@ -96,8 +96,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         AdminServer admin;
         try {
+            GatewayServer running = server;
             admin = AdminServer.start(cfg.admin(), metrics, server::isReady,
-                    () -> "state: " + state.describe() + "\n");
+                    () -> "state: " + state.describe() + "\n", () -> running.runtime().config());
         } catch (IllegalStateException e) {
             server.stop(Duration.ZERO);
             forwarder.close();

@@ -246,6 +246,7 @@ class RejectionsExplorerEndToEndTest {
         start(", token: '${file:admin-token}'");
         assertEquals(401, send("/api/a"));
         for (String path : List.of("/metrics", "/rejections.json", "/rejections/groups.json", "/nowhere",
+                "/rejections/some-id/capture", "/rejections/some-id/verify",
                 "/rejections.json?token=" + ADMIN_TOKEN, "/rejections.json?access_token=" + ADMIN_TOKEN)) {
             HttpResponse<String> r = adminGet(path, null);
             assertEquals(401, r.statusCode(), path);

@@ -1,6 +1,8 @@
 package dev.authgate.cli;
 
 import dev.authgate.observe.AccessLogEntry;
+import dev.authgate.testing.Await;
+import dev.authgate.testing.Json;
 import dev.authgate.testing.OpsGateway;
 import dev.authgate.testing.RawHttp;
 import dev.authgate.testing.TestUpstream;
@@ -15,13 +17,18 @@ import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static dev.authgate.testing.RawHttp.crlf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -172,6 +179,49 @@ class CaptureExplainRoundTripTest {
         assertEquals(404, gw.admin("/rejections/" + quiet.requestId() + "/capture").statusCode(),
                 "a route without capture: keeps none");
         assertTrue(gw.accessLog().lines().stream().noneMatch(l -> SECRETS.stream().anyMatch(l::contains)));
+    }
+
+    @Test
+    void verifyRejudgesWithTheCurrentConfigAfterAFixingReloadWithoutForwardingOrTouchingTheReplayStore()
+            throws Exception {
+        String body = "{\"action\":\"closed\"}";
+        String request = "POST /hooks/github HTTP/1.1\nHost: x\nX-GitHub-Event: push\nX-GitHub-Delivery: d-verify\n"
+                + "X-Hub-Signature-256: sha256=" + hmacHex(WRONG_SECRET, body) + "\nContent-Length: " + body.length()
+                + "\nConnection: close\n\n" + body;
+        AccessLogEntry e = send(request);
+        assertEquals("signature_mismatch", e.reason());
+        String verify = "/rejections/" + e.requestId() + "/verify";
+        assertEquals(405, gw.admin(verify).statusCode(), "verify is a POST");
+        assertEquals(404, post("/rejections/nope/verify").statusCode());
+
+        Map<String, Object> before = Json.object(post(verify).body());
+        assertEquals("reject", before.get("verdict"));
+        assertEquals("signature_mismatch", before.get("reason"));
+        assertEquals(e.time().toString(), before.get("received"));
+
+        // the sender was right: the gateway had the wrong secret; fix it and reload
+        Files.writeString(dir.resolve("secret"), WRONG_SECRET + "\n");
+        assertTrue(gw.reloader().reload(), "the fixing reload");
+        int forwarded = app.requestCount();
+        HttpResponse<String> after = post(verify);
+        assertEquals(200, after.statusCode(), after.body());
+        Map<String, Object> passed = Json.object(after.body());
+        assertEquals("pass", passed.get("verdict"), after.body());
+        assertEquals("github", passed.get("route"));
+        assertEquals(forwarded, app.requestCount(), "verify never forwards");
+        for (String s : SECRETS) assertFalse(after.body().contains(s));
+        // the replay store was not asked: the same delivery, sent for real now, is accepted once
+        AccessLogEntry real = send(request);
+        assertEquals(200, real.status(), real.toString());
+        assertEquals("upstream", real.source(), "forwarded, not acknowledged as a duplicate");
+        Await.until("the upstream got it", () -> app.requestCount() == forwarded + 1);
+    }
+
+    private HttpResponse<String> post(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gw.adminPort() + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(15)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String hmacHex(String secret, String body) {

@@ -69,7 +69,9 @@ public final class OpsGateway implements AutoCloseable {
         GatewayServer server = null;
         try {
             server = new GatewayServer(config, forwarder, new InMemoryReplayStore(10_000), clock, metrics).start();
-            AdminServer admin = AdminServer.start(config.admin(), metrics, server::isReady);
+            GatewayServer running = server;
+            AdminServer admin = AdminServer.start(config.admin(), metrics, server::isReady, () -> "",
+                    () -> running.runtime().config());
             metrics.configLoaded(clock.instant());
             Reloader reloader = new Reloader(configFile, config, server, metrics, f -> ConfigLoader.load(f, AuthSchemes.standard()), clock);
             return new OpsGateway(server, admin, metrics, reloader, forwarder, log);

@@ -1,4 +1,4 @@
-package dev.authgate.cli;
+package dev.authgate.observe;
 
 import io.netty.handler.codec.http.HttpHeaders;
 
@@ -12,18 +12,18 @@ import java.util.regex.Pattern;
 
 /**
  * The credentials a gateway capture redacted ({@code <redacted sha256:XXXXXXXX len=N>}, docs/operations.md,
- * "Captures"), replaced for {@code explain} by stand-ins of the same shape: one word ({@code redacted-XXXXXXXX}), or
+ * "Captures"), replaced for {@code explain} and the explorer's {@code verify} by stand-ins of the same shape: one word ({@code redacted-XXXXXXXX}), or
  * for Basic the Base64 of {@code redacted:XXXXXXXX}. So a redacted credential is judged as a present credential that
  * matches none (the reason a wrong one got), not as one with hidden whitespace; it can never pass.
  */
-final class RedactedCredentials {
+public final class RedactedCredentials {
     private static final Pattern MARK = Pattern.compile("<redacted sha256:([0-9a-f]{8}) len=[0-9]+>");
 
     private RedactedCredentials() {
     }
 
     /** Replaces every redaction mark in {@code headers}; adds a note when there was one. */
-    static void standIn(HttpHeaders headers, List<String> notes) {
+    public static void standIn(HttpHeaders headers, List<String> notes) {
         List<Map.Entry<String, String>> all = new ArrayList<>();
         boolean any = false;
         for (Map.Entry<String, String> h : headers) {
