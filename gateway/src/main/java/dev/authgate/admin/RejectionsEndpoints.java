@@ -103,9 +103,13 @@ final class RejectionsEndpoints {
         if (current == null) {
             return AdminHandler.text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, "no config to verify with\n");
         }
-        ByteBuf body = alloc.buffer(1024);
+        return json(alloc.buffer(1024), out -> CaptureVerifier.verify(out, c, current));
+    }
+
+    /** What a JSON writer wrote into {@code body}, as a 200; the buffer is released if the writer fails. */
+    private static FullHttpResponse json(ByteBuf body, JsonWriter writer) {
         try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
-            CaptureVerifier.verify(out, c, current);
+            writer.write(out);
         } catch (IOException | RuntimeException e) {
             body.release();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -113,6 +117,10 @@ final class RejectionsEndpoints {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON).set("X-Content-Type-Options", "nosniff");
         return r;
+    }
+
+    private interface JsonWriter {
+        void write(ByteBufOutputStream out) throws IOException;
     }
 
     /** The captured request as a download, or 404 when none is kept for this id. */
@@ -151,21 +159,14 @@ final class RejectionsEndpoints {
         } catch (RejectionQuery.BadQuery e) {
             return AdminHandler.text(alloc, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
         }
-        ByteBuf body = alloc.buffer(16 * 1024);
-        try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
+        return json(alloc.buffer(16 * 1024), out -> {
             if (path.equals(LIST)) {
                 RejectionsJson.list(out, metrics.recentRejections(), query, clock.instant());
             } else {
                 RejectionsJson.groups(out, metrics.recentRejections(), metrics.requestsByRoute(), query,
                         clock.instant());
             }
-        } catch (IOException | RuntimeException e) {
-            body.release();
-            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-        }
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON).set("X-Content-Type-Options", "nosniff");
-        return r;
+        });
     }
 
     private static byte[] resource(String name) {
