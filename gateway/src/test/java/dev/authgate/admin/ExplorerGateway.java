@@ -12,7 +12,7 @@ import static dev.authgate.testing.RawHttp.crlf;
 
 /**
  * The gateway the explorer tests send rejections to: plain HTTP, an admin listener on an ephemeral port, a route
- * {@code api} under {@code /api/} with a bearer token (id {@code ci}) and a route {@code open} under {@code /open/}
+ * {@code api} under {@code /api/} with a bearer token (id {@code ci}) and its rejections captured and a route {@code open} under {@code /open/}
  * with no auth, both to a {@link TestUpstream}. Also used by {@code cli/TailCommandTest}.
  */
 public final class ExplorerGateway implements AutoCloseable {
@@ -40,6 +40,7 @@ public final class ExplorerGateway implements AutoCloseable {
                     match: { path_prefix: /api/ }
                     upstream: app
                     auth: { bearer: { tokens: [ { id: ci, value: "${file:token}" } ] } }
+                    capture: { rejected: true }
                   - name: open
                     match: { path_prefix: /open/ }
                     upstream: app

@@ -104,6 +104,8 @@ class RejectionsExplorerEndToEndTest {
         assertTrue(((String) missing.get("client")).startsWith("127.0.0.1:"));
         assertEquals(List.of(), missing.get("credential_headers"));
         assertNull(missing.get("delivery_id"));
+        assertEquals(true, missing.get("captured"), "the api route captures its rejections");
+        assertEquals(false, notFound.get("captured"), "a request that matched no route is not captured");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> sent = (List<Map<String, Object>>) invalid.get("credential_headers");
         assertEquals(1, sent.size());

@@ -103,6 +103,11 @@ class RejectionsPageBrowserTest {
         assertEquals("none sent", browser.findElement(By.id("d-credentials")).getText());
         String traceId = browser.findElement(By.id("d-trace-id")).getText();
         assertTrue(traceId.matches("[0-9a-f]{32}"), "the detail shows the trace id: " + traceId);
+        // captured (the api route captures): re-judged with the current config from the detail
+        assertEquals("kept (credentials redacted)", browser.findElement(By.id("d-capture")).getText());
+        assertTrue(browser.findElement(By.id("d-download")).isDisplayed());
+        browser.findElement(By.id("d-verify-run")).click();
+        wait.until(d -> d.findElement(By.id("d-verify")).getText().startsWith("reject: credentials_missing (401)"));
         screenshot();
 
         // the reason filter narrows the list, through the URL
