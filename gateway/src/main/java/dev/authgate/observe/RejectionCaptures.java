@@ -1,5 +1,7 @@
 package dev.authgate.observe;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,6 +25,7 @@ public final class RejectionCaptures {
     private final int maxCount;
     private final long maxBytes;
     private long bytes;
+    private volatile CaptureDir dir;
 
     public RejectionCaptures() {
         this(MAX_COUNT, MAX_BYTES);
@@ -33,8 +36,25 @@ public final class RejectionCaptures {
         this.maxBytes = maxBytes;
     }
 
-    public synchronized void put(String requestId, Instant received, byte[] raw) {
-        if (requestId == null || raw.length > maxBytes) return;
+    public void put(String requestId, Instant received, byte[] raw) {
+        if (!keep(requestId, received, raw)) return;
+        CaptureDir d = dir;
+        if (d != null) d.write(requestId, received, raw);
+    }
+
+    /**
+     * {@code admin.capture_dir}: from now on every capture is also written there (on a thread of its own, never the
+     * caller's), at most {@code maxBytes} in all, oldest deleted first; the captures already there are loaded (the
+     * newest that fit in memory). Called once at start.
+     */
+    public void persistTo(Path directory, long maxBytes) throws IOException {
+        CaptureDir d = new CaptureDir(directory, maxBytes);
+        for (Capture c : d.load()) keep(c.requestId(), c.received(), c.raw());
+        dir = d;
+    }
+
+    private synchronized boolean keep(String requestId, Instant received, byte[] raw) {
+        if (requestId == null || raw.length > maxBytes) return false;
         Capture old = byId.remove(requestId);
         if (old != null) bytes -= old.raw().length;
         byId.put(requestId, new Capture(requestId, received, raw));
@@ -44,6 +64,7 @@ public final class RejectionCaptures {
             bytes -= oldest.next().getValue().raw().length;
             oldest.remove();
         }
+        return true;
     }
 
     /** The capture of this request, or null (never captured, or dropped). */

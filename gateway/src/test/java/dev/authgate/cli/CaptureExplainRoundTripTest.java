@@ -217,6 +217,49 @@ class CaptureExplainRoundTripTest {
         Await.until("the upstream got it", () -> app.requestCount() == forwarded + 1);
     }
 
+    @Test
+    void captureDirKeepsCapturesAcrossARestartWithinItsSizeOldestDeletedFirst() throws Exception {
+        gw.close();
+        Path captures = dir.resolve("captures");
+        String yaml = Files.readString(config).replace("admin: { address: 127.0.0.1:0 }",
+                "admin: { address: 127.0.0.1:0, capture_dir: captures, capture_dir_max: 1KiB }");
+        Files.writeString(config, yaml);
+        gw = OpsGateway.start(config);
+        String body = "y".repeat(400);
+        List<AccessLogEntry> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            sent.add(send("POST /key/" + i + " HTTP/1.1\nHost: x\nX-Orders-Key: " + WRONG_KEY
+                    + "\nContent-Length: 400\nConnection: close\n\n" + body));
+            String id = sent.get(i).requestId();
+            Await.until("capture " + i + " on disk", () -> fileOf(captures, id) != null);
+        }
+        // 3 captures of about 500 bytes in 1 KiB: the oldest was deleted
+        Await.until("the oldest deleted", () -> fileOf(captures, sent.get(0).requestId()) == null);
+        String kept = capture(sent.get(2));
+
+        gw.close();
+        gw = OpsGateway.start(config);
+        assertEquals(kept, capture(sent.get(2)), "the same capture after a restart");
+        assertEquals(sent.get(2).time().toString(), gw.admin("/rejections/" + sent.get(2).requestId() + "/capture")
+                .headers().firstValue("x-authgate-received").orElse(null));
+        assertEquals(404, gw.admin("/rejections/" + sent.get(0).requestId() + "/capture").statusCode());
+        try (var files = Files.list(captures)) {
+            for (Path f : files.toList()) {
+                String text = Files.readString(f, StandardCharsets.ISO_8859_1);
+                for (String s : SECRETS) assertFalse(text.contains(s), "a secret on disk: " + f);
+            }
+        }
+    }
+
+    private static Path fileOf(Path dir, String requestId) {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith("-" + requestId + ".http")).findFirst()
+                    .orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private HttpResponse<String> post(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + gw.adminPort() + path))

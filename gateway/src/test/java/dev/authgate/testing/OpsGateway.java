@@ -65,6 +65,14 @@ public final class OpsGateway implements AutoCloseable {
         AccessLogCapture log = AccessLogCapture.attach();
         Metrics metrics = new Metrics(clock);
         metrics.recentRejections().capacity(config.admin().recentRejections());
+        if (config.admin().captureDir() != null) {
+            try {
+                metrics.recentRejections().captures().persistTo(config.admin().captureDir(),
+                        config.admin().captureDirMax());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         UpstreamForwarder forwarder = new UpstreamForwarder();
         GatewayServer server = null;
         try {
