@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -104,10 +105,16 @@ class RejectionsPageBrowserTest {
         String traceId = browser.findElement(By.id("d-trace-id")).getText();
         assertTrue(traceId.matches("[0-9a-f]{32}"), "the detail shows the trace id: " + traceId);
         // captured (the api route captures): re-judged with the current config from the detail
-        assertEquals("kept (credentials redacted)", browser.findElement(By.id("d-capture")).getText());
-        assertTrue(browser.findElement(By.id("d-download")).isDisplayed());
-        browser.findElement(By.id("d-verify-run")).click();
-        wait.until(d -> d.findElement(By.id("d-verify")).getText().startsWith("reject: credentials_missing (401)"));
+        // (the detail is rebuilt by every refresh: an element found may go stale before it is read, so wait)
+        WebDriverWait fresh = new WebDriverWait(browser, Duration.ofSeconds(15));
+        fresh.ignoring(StaleElementReferenceException.class);
+        fresh.until(d -> "kept (credentials redacted)".equals(d.findElement(By.id("d-capture")).getText())
+                && d.findElement(By.id("d-download")).isDisplayed());
+        fresh.until(d -> {
+            d.findElement(By.id("d-verify-run")).click();
+            return true;
+        });
+        fresh.until(d -> d.findElement(By.id("d-verify")).getText().startsWith("reject: credentials_missing (401)"));
         screenshot();
 
         // the reason filter narrows the list, through the URL
