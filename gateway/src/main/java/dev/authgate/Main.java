@@ -9,6 +9,7 @@ import dev.authgate.cli.HealthCommand;
 import dev.authgate.cli.JwtCommand;
 import dev.authgate.cli.RunCommand;
 import dev.authgate.cli.SignCommand;
+import dev.authgate.cli.TailCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
                 EchoCommand.class,
                 HashPasswordCommand.class,
                 HealthCommand.class,
+                TailCommand.class,
                 SignCommand.class,
                 ExplainCommand.class,
                 JwtCommand.class,

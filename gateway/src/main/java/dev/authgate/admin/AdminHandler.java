@@ -1,5 +1,6 @@
 package dev.authgate.admin;
 
+import dev.authgate.config.GatewayConfig;
 import dev.authgate.observe.Metrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -42,10 +43,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final AdminToken token;
     private final Supplier<String> status;
 
-    AdminHandler(Metrics metrics, BooleanSupplier ready, Clock clock, AdminToken token, Supplier<String> status) {
+    AdminHandler(Metrics metrics, BooleanSupplier ready, Clock clock, AdminToken token, Supplier<String> status,
+                 Supplier<GatewayConfig> config) {
         this.metrics = metrics;
         this.ready = ready;
-        this.rejections = new RejectionsEndpoints(metrics, clock);
+        this.rejections = new RejectionsEndpoints(metrics, clock, config);
         this.token = token;
         this.status = status;
     }
@@ -66,6 +68,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if (!path.equals("/healthz") && !path.equals("/readyz") && !path.equals("/metrics")
                 && !RejectionsEndpoints.serves(path)) {
             response = text(ctx, HttpResponseStatus.NOT_FOUND, "not found\n");
+        } else if (RejectionsEndpoints.verifyId(path) != null) {
+            if (HttpMethod.POST.equals(request.method())) {
+                response = verify(ctx, path);
+            } else {
+                response = text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
+                response.headers().set(HttpHeaderNames.ALLOW, "POST");
+            }
         } else if (!head && !HttpMethod.GET.equals(request.method())) {
             response = text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
@@ -109,6 +118,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private FullHttpResponse rejections(ChannelHandlerContext ctx, String path, String uri) {
         try {
             return rejections.answer(ctx.alloc(), path, uri);
+        } catch (RuntimeException e) {
+            log.warn("{} failed: {}", path, e.toString());
+            return text(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed\n");
+        }
+    }
+
+    private FullHttpResponse verify(ChannelHandlerContext ctx, String path) {
+        try {
+            return rejections.verify(ctx.alloc(), path);
         } catch (RuntimeException e) {
             log.warn("{} failed: {}", path, e.toString());
             return text(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed\n");

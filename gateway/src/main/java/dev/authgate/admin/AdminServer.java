@@ -1,6 +1,7 @@
 package dev.authgate.admin;
 
 import dev.authgate.config.AdminConfig;
+import dev.authgate.config.GatewayConfig;
 import dev.authgate.observe.Metrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -37,7 +38,8 @@ import java.util.function.Supplier;
  *   GET /readyz    200 "ready" | 503 "not ready"   from the {@code ready} supplier (config loaded, listeners bound,
  *                                             not draining)
  *   GET /metrics   200 Prometheus text ({@link Metrics#CONTENT_TYPE})
- *   GET /rejections, /rejections.json, /rejections/groups.json   the rejections explorer ({@link RejectionsEndpoints})
+ *   GET /rejections, /rejections.json, /rejections/groups.json, /rejections/{id}/capture, POST /rejections/{id}/verify
+ *                  the rejections explorer ({@link RejectionsEndpoints})
  *   other path     404;  other method than GET/HEAD  405 with {@code Allow: GET, HEAD}
  * </pre>
  * With {@code admin.token} set, every path but {@code /healthz}, {@code /readyz} and the explorer page's data-free
@@ -82,6 +84,15 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(AdminConfig config, Metrics metrics, BooleanSupplier ready,
                                     Supplier<String> status) {
+        return start(config, metrics, ready, status, () -> null);
+    }
+
+    /**
+     * As {@link #start(AdminConfig, Metrics, BooleanSupplier, Supplier)}; {@code current} gives the config in force
+     * (after reloads), which {@code POST /rejections/{request_id}/verify} judges captures with.
+     */
+    public static AdminServer start(AdminConfig config, Metrics metrics, BooleanSupplier ready,
+                                    Supplier<String> status, Supplier<GatewayConfig> current) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(ready, "ready");
@@ -89,7 +100,7 @@ public final class AdminServer implements AutoCloseable {
                 new DefaultThreadFactory("authgate-admin", true), NioIoHandler.newFactory());
         ChannelGroup channels = new DefaultChannelGroup("authgate-admin", GlobalEventExecutor.INSTANCE);
         AdminHandler handler = new AdminHandler(metrics, ready, Clock.systemUTC(), new AdminToken(config.token()),
-                Objects.requireNonNull(status, "status"));
+                Objects.requireNonNull(status, "status"), Objects.requireNonNull(current, "current"));
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)

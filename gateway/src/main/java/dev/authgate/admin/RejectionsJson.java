@@ -6,6 +6,7 @@ import dev.authgate.http.Reason;
 import dev.authgate.observe.AccessLogEntry;
 import dev.authgate.observe.MetricsNames;
 import dev.authgate.observe.RecentRejections;
+import dev.authgate.observe.RejectionCaptures;
 import dev.authgate.observe.RejectionHeaders;
 
 import java.io.IOException;
@@ -43,7 +44,7 @@ final class RejectionsJson {
             g.writeArrayFieldStart("rejections");
             for (RecentRejections.Rejection r : all) {
                 if (!query.matches(r.entry())) continue;
-                if (matched++ < query.limit()) entry(g, r);
+                if (matched++ < query.limit()) entry(g, r, ring.captures());
             }
             g.writeEndArray();
             g.writeNumberField("matched", matched);
@@ -109,11 +110,13 @@ final class RejectionsJson {
         }
     }
 
-    private static void entry(JsonGenerator g, RecentRejections.Rejection r) throws IOException {
+    private static void entry(JsonGenerator g, RecentRejections.Rejection r, RejectionCaptures captures)
+            throws IOException {
         AccessLogEntry e = r.entry();
         g.writeStartObject();
         g.writeStringField("time", e.time() == null ? null : e.time().toString());
         g.writeStringField("request_id", e.requestId());
+        g.writeStringField("trace_id", e.traceId());
         g.writeStringField("client", e.client());
         g.writeStringField("tls", e.tls());
         g.writeStringField("method", e.method());
@@ -128,6 +131,7 @@ final class RejectionsJson {
         g.writeNumberField("bytes_in", e.bytesIn());
         g.writeNumberField("duration_ms", e.durationMs());
         g.writeStringField("delivery_id", r.headers().deliveryId());
+        g.writeBooleanField("captured", captures.get(e.requestId()) != null);
         g.writeArrayFieldStart("credential_headers");
         for (RejectionHeaders.CredentialHeader h : r.headers().credentials()) {
             g.writeStartObject();

@@ -2,6 +2,7 @@ package dev.authgate.cli;
 
 import dev.authgate.config.LimitsConfig;
 import dev.authgate.http.Problem;
+import dev.authgate.observe.RedactedCredentials;
 import dev.authgate.server.RequestGate;
 import dev.authgate.server.StrictRequestDecoder;
 import io.netty.buffer.ByteBuf;
@@ -170,6 +171,7 @@ final class CapturedRequest implements AutoCloseable {
                             continue;
                         }
                         head = r;
+                        RedactedCredentials.standIn(head.headers(), notes);
                     }
                     if (msg instanceof HttpContent && head != null) {
                         HttpContent c = (HttpContent) msg;

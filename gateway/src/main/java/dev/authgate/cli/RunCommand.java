@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,6 +83,14 @@ public final class RunCommand implements Callable<Integer> {
 
         Metrics metrics = new Metrics();
         metrics.recentRejections().capacity(cfg.admin().recentRejections());
+        if (cfg.admin().captureDir() != null) {
+            try {
+                metrics.recentRejections().captures().persistTo(cfg.admin().captureDir(), cfg.admin().captureDirMax());
+            } catch (IOException e) {
+                System.err.println("authgate: admin.capture_dir: " + cfg.admin().captureDir() + ": " + e);
+                return 1;
+            }
+        }
         SharedState state = SharedState.open(cfg.state(), metrics, REPLAY_STORE_ENTRIES);
         UpstreamForwarder forwarder = new UpstreamForwarder();
         GatewayServer server;
@@ -96,8 +105,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         AdminServer admin;
         try {
+            GatewayServer running = server;
             admin = AdminServer.start(cfg.admin(), metrics, server::isReady,
-                    () -> "state: " + state.describe() + "\n");
+                    () -> "state: " + state.describe() + "\n", () -> running.runtime().config());
         } catch (IllegalStateException e) {
             server.stop(Duration.ZERO);
             forwarder.close();

@@ -1,5 +1,6 @@
 package dev.authgate.config;
 
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -10,9 +11,14 @@ import java.util.Objects;
  *                         (default 1000; 0 keeps none)
  * @param token            {@code admin.token}: when set, every admin path but {@code /healthz} and {@code /readyz}
  *                         needs {@code Authorization: Bearer <token>}; null: none (only on loopback)
+ * @param captureDir       {@code admin.capture_dir}: where captures are also written, kept across restarts; null: in
+ *                         memory only
+ * @param captureDirMax    {@code admin.capture_dir_max}: the most bytes of captures kept there, oldest deleted first
  */
-public record AdminConfig(String host, int port, int recentRejections, Secret token) {
+public record AdminConfig(String host, int port, int recentRejections, Secret token, Path captureDir,
+                          long captureDirMax) {
     public static final int DEFAULT_RECENT_REJECTIONS = 1000;
+    public static final long DEFAULT_CAPTURE_DIR_MAX = 64L * 1024 * 1024;
     public static final int MAX_RECENT_REJECTIONS = 100_000;
 
     public AdminConfig {
@@ -22,6 +28,12 @@ public record AdminConfig(String host, int port, int recentRejections, Secret to
             throw new IllegalArgumentException("recent_rejections: " + recentRejections + " (expected: 0-"
                     + MAX_RECENT_REJECTIONS + ")");
         }
+        if (captureDirMax < 1) throw new IllegalArgumentException("capture_dir_max: expected at least 1 byte");
+    }
+
+    /** Captures in memory only. */
+    public AdminConfig(String host, int port, int recentRejections, Secret token) {
+        this(host, port, recentRejections, token, null, DEFAULT_CAPTURE_DIR_MAX);
     }
 
     /** With the default {@code recent_rejections} and no token. */

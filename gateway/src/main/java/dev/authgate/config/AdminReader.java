@@ -18,9 +18,11 @@ final class AdminReader {
         int port = d.port();
         int keep = d.recentRejections();
         Secret token = null;
+        java.nio.file.Path captureDir = null;
+        long captureMax = AdminConfig.DEFAULT_CAPTURE_DIR_MAX;
         ConfigNode addressNode = null;
         if (n != null) {
-            ConfigMap m = n.map("address", "recent_rejections", "token");
+            ConfigMap m = n.map("address", "recent_rejections", "token", "capture_dir", "capture_dir_max");
             addressNode = m.get("address");
             if (addressNode != null) {
                 HostPort hp = ConfigLoader.hostPort(addressNode);
@@ -35,13 +37,18 @@ final class AdminReader {
                 }
             }
             if (m.get("token") != null) token = secrets.secret(m.get("token"));
+            if (m.get("capture_dir") != null) captureDir = secrets.resolvePath(m.get("capture_dir"), m.get("capture_dir").text());
+            if (m.get("capture_dir_max") != null) {
+                captureMax = m.get("capture_dir_max").size();
+                if (captureMax < 1) throw m.get("capture_dir_max").error("expected at least 1 byte");
+            }
         }
         if (token == null && !isLoopback(host)) {
             String problem = "the admin listener on " + host + " (not loopback) needs admin.token: set "
                     + "token: \"${env:AUTHGATE_ADMIN_TOKEN}\", or listen on 127.0.0.1";
             throw addressNode.error(problem);   // the default address is loopback: only a set one gets here
         }
-        AdminConfig admin = new AdminConfig(host, port, keep, token);
+        AdminConfig admin = new AdminConfig(host, port, keep, token, captureDir, captureMax);
         boolean samePort = admin.port() != 0 && admin.port() == listen.port();
         if (samePort && (admin.host().equals(listen.host()) || isWildcard(admin.host()) || isWildcard(listen.host()))) {
             if (addressNode != null) {

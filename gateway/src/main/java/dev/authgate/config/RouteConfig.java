@@ -12,9 +12,21 @@ import java.util.Objects;
  * @param respond         the status of an auth-only route ({@code respond: 204}), or 0 when proxying
  * @param hideCredentials drop the credential header(s) before forwarding
  * @param auth            required; {@code auth: none} ({@code NoneConfig}) for an open route
+ * @param capture         {@code capture:}, or null: rejections are not captured
  */
 public record RouteConfig(String name, MatchConfig match, String upstream, int respond, boolean hideCredentials,
-                          AuthConfig auth) {
+                          AuthConfig auth, CaptureConfig capture) {
+    /** A route without {@code capture:}. */
+    public RouteConfig(String name, MatchConfig match, String upstream, int respond, boolean hideCredentials,
+                       AuthConfig auth) {
+        this(name, match, upstream, respond, hideCredentials, auth, null);
+    }
+
+    /** Whether this route's auth rejections are captured. */
+    public boolean capturesRejections() {
+        return capture != null && capture.rejected();
+    }
+
     public RouteConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(match, "match");

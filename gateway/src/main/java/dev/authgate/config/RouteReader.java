@@ -60,7 +60,8 @@ final class RouteReader {
         List<ConfigNode> items = n.list();
         if (items.isEmpty()) throw n.error("expected at least one route");
         for (ConfigNode item : items) {
-            ConfigMap r = item.map("name", "match", "upstream", "respond", "hide_credentials", "auth");
+            ConfigMap r = item.map("name", "match", "upstream", "respond", "hide_credentials", "auth",
+                    "capture");
             ConfigNode nameNode = r.require("name");
             String name = ConfigLoader.name(nameNode, nameNode.string(), "route name");
             ConfigNode first = names.putIfAbsent(name, nameNode);
@@ -89,13 +90,24 @@ final class RouteReader {
             boolean hide = r.bool("hide_credentials", false);
             AuthConfig authConfig = auth.read(r.require("auth", "required (write auth: none for an open route)"),
                     context);
+            CaptureConfig capture = r.get("capture") == null ? null : capture(r.get("capture"));
             try {
-                out.add(new RouteConfig(name, match, upstream, respond, hide, authConfig));
+                out.add(new RouteConfig(name, match, upstream, respond, hide, authConfig, capture));
             } catch (IllegalArgumentException e) {
                 throw r.wrap(e);
             }
         }
         return out;
+    }
+
+    private static CaptureConfig capture(ConfigNode n) throws ConfigException {
+        ConfigMap m = n.map("rejected", "max_body");
+        try {
+            return new CaptureConfig(m.bool("rejected", false),
+                    m.get("max_body") == null ? CaptureConfig.DEFAULT_MAX_BODY : m.get("max_body").size());
+        } catch (IllegalArgumentException e) {
+            throw m.wrap(e);
+        }
     }
 
     private static String routeOf(ConfigNode nameNode) {

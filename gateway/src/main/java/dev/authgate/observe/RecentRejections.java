@@ -38,6 +38,7 @@ public final class RecentRejections {
     }
 
     private final AtomicLong seq = new AtomicLong();
+    private final RejectionCaptures captures = new RejectionCaptures();
     private final Map<String, LongAdder> totals = new ConcurrentHashMap<>();
     private volatile AtomicReferenceArray<Recorded> slots;
 
@@ -71,6 +72,20 @@ public final class RecentRejections {
         Rejection r = new Rejection(bounded(entry), RejectionHeaders.summarize(headers));
         long n = seq.getAndIncrement();
         ring.set((int) (n % ring.length()), new Recorded(n, r));
+    }
+
+    /**
+     * As {@link #record(AccessLogEntry, Iterable)}, and keeps the request's {@code capture} ({@link RedactedRequest};
+     * null: none) when the entry is a rejection.
+     */
+    public void record(AccessLogEntry entry, Iterable<Map.Entry<String, String>> headers, byte[] capture) {
+        record(entry, headers);
+        if (capture != null && isRejection(entry)) captures.put(entry.requestId(), entry.time(), capture);
+    }
+
+    /** The captured requests of rejections on routes with {@code capture: { rejected: true }}. */
+    public RejectionCaptures captures() {
+        return captures;
     }
 
     /** How many entries the ring keeps. */

@@ -66,6 +66,11 @@ public final class RejectionHeaders {
         return delivery == null && credentials.isEmpty() ? Summary.NONE : new Summary(delivery, List.copyOf(credentials));
     }
 
+    /** A header whose whole value is a secret: {@code Cookie} and the usual API-key headers. */
+    static boolean isSecret(String lowerName) {
+        return CREDENTIAL.contains(lowerName);
+    }
+
     private static boolean isCredential(String lowerName) {
         return CREDENTIAL.contains(lowerName) || lowerName.contains("signature") || lowerName.contains("hmac");
     }

@@ -21,6 +21,7 @@ public final class RequestLog {
     private String route;
     private long bytesIn;
     private Iterable<Map.Entry<String, String>> headers;
+    private byte[] capture;
     private boolean written;
 
     /**
@@ -74,6 +75,11 @@ public final class RequestLog {
         this.headers = requestHeaders;
     }
 
+    /** The request as captured for the explorer ({@link RedactedRequest}), kept if the request is rejected. */
+    public void capture(byte[] raw) {
+        this.capture = raw;
+    }
+
     public void bytesIn(long bytes) {
         this.bytesIn = bytes;
     }
@@ -100,6 +106,6 @@ public final class RequestLog {
                 .trace(traceId)
                 .build();
         AccessLog.write(line);
-        metrics.recentRejections().record(line, headers);
+        metrics.recentRejections().record(line, headers, capture);
     }
 }

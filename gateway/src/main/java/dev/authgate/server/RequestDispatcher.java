@@ -1,13 +1,18 @@
 package dev.authgate.server;
 
+import dev.authgate.auth.AllConfig;
+import dev.authgate.auth.AnyConfig;
 import dev.authgate.auth.AuthRequest;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.auth.HashingExecutors;
+import dev.authgate.auth.apikey.ApiKeyConfig;
+import dev.authgate.config.AuthConfig;
 import dev.authgate.config.Durations;
 import dev.authgate.config.StateConfig;
 import dev.authgate.http.Problem;
 import dev.authgate.http.Reason;
 import dev.authgate.limits.AuthFailureThrottle;
+import dev.authgate.observe.RedactedRequest;
 import dev.authgate.observe.RequestLog;
 import dev.authgate.observe.ResponseSource;
 import dev.authgate.proxy.ForwardOutcome;
@@ -25,6 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -77,6 +85,7 @@ final class RequestDispatcher {
             return;
         }
         if (result instanceof AuthResult.Rejected) {
+            if (route.config().capturesRejections()) capture(ex);
             ex.releaseBody();
             AuthResult.Rejected rejected = (AuthResult.Rejected) result;
             server.metrics().authRejected(route.name(), route.authenticator().scheme(), rejected.reason().code());
@@ -98,6 +107,20 @@ final class RequestDispatcher {
                 byScheme.acknowledge());
         server.replay().claim(key.key(), claimTtl(route))
                 .whenComplete((c, err) -> onLoop(ex, () -> claimed(ex, accepted, key, c, err), c));
+    }
+
+    /** Keeps the rejected request, credentials redacted, for the explorer's capture ({@code capture: rejected}). */
+    private static void capture(ClientRequest ex) {
+        ex.log.capture(RedactedRequest.raw(ex.head.method().name(), ex.head.uri(), ex.head.headers(), ex.body(),
+                ex.route.config().capture().maxBody(), apiKeyHeaders(ex.route.config().auth(), new HashSet<>())));
+    }
+
+    /** The header names (lowercase) of the {@code api_key} schemes in {@code auth}, also inside any: and all:. */
+    private static Set<String> apiKeyHeaders(AuthConfig auth, Set<String> into) {
+        if (auth instanceof ApiKeyConfig k && k.header() != null) into.add(k.header().toLowerCase(Locale.ROOT));
+        if (auth instanceof AnyConfig any) any.schemes().forEach(a -> apiKeyHeaders(a, into));
+        if (auth instanceof AllConfig all) all.schemes().forEach(a -> apiKeyHeaders(a, into));
+        return into;
     }
 
     private void claimed(ClientRequest ex, AuthResult.Accepted accepted, AuthResult.ReplayKey key,

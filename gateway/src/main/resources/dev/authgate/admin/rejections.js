@@ -15,6 +15,7 @@
   });
   var selected = page.get('id');
   var entries = [];
+  var verdicts = {};   // request id -> the last verify's verdict, kept across refreshes
 
   function $(id) { return document.getElementById(id); }
 
@@ -84,18 +85,71 @@
     $('d-title').textContent = e.request_id;
     var dl = $('d-fields');
     while (dl.firstChild) dl.removeChild(dl.firstChild);
-    [['time', e.time], ['request id', e.request_id], ['client', e.client], ['tls', e.tls],
+    [['time', e.time], ['request id', e.request_id], ['trace id', e.trace_id], ['client', e.client], ['tls', e.tls],
       ['request', (e.method || '-') + ' ' + (e.path || '-')], ['route', e.route], ['scheme', e.scheme],
       ['status', e.status], ['reason', e.reason], ['meaning', e.meaning], ['detail', e.detail], ['fix', e.fix],
       ['delivery id', e.delivery_id], ['credentials', credentials(e.credential_headers)],
-      ['upstream', e.upstream], ['bytes in', e.bytes_in], ['duration', e.duration_ms + ' ms']
+      ['upstream', e.upstream], ['bytes in', e.bytes_in], ['duration', e.duration_ms + ' ms'],
+      ['capture', e.captured ? 'kept (credentials redacted)' : 'none (the route has no capture: { rejected: true })'],
+      ['verify', verdicts[e.request_id] || (e.captured ? 'not run' : '-')]
     ].forEach(function (f) {
       dl.appendChild(el('dt', f[0]));
       var dd = el('dd', f[1] === null || f[1] === undefined ? '-' : f[1], f[0] === 'fix' ? 'fix' : null);
       dd.id = 'd-' + f[0].replace(' ', '-');
       dl.appendChild(dd);
     });
+    if (e.captured) {
+      var actions = el('dd', null, 'actions');
+      var download = el('button', 'download capture (for authgate explain)');
+      download.id = 'd-download';
+      download.type = 'button';
+      download.addEventListener('click', function () { downloadCapture(e.request_id); });
+      var verify = el('button', 'verify with the current config');
+      verify.id = 'd-verify-run';
+      verify.type = 'button';
+      verify.addEventListener('click', function () { runVerify(e.request_id); });
+      actions.appendChild(download);
+      actions.appendChild(verify);
+      dl.appendChild(el('dt', 'actions'));
+      dl.appendChild(actions);
+    }
     box.hidden = false;
+  }
+
+  // the capture as a file: fetched with the token (a plain link could not send it), saved through a blob URL
+  function downloadCapture(id) {
+    var path = '/rejections/' + encodeURIComponent(id) + '/capture';
+    fetch(path, { cache: 'no-store', credentials: 'omit', headers: authHeaders() }).then(function (r) {
+      if (!r.ok) throw new Error(path + ': ' + r.status);
+      return r.blob();
+    }).then(function (blob) {
+      var a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = id + '.http';
+      document.body.appendChild(a);
+      a.click();
+      document.body.removeChild(a);
+      window.setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
+    }).catch(showError);
+  }
+
+  function runVerify(id) {
+    var path = '/rejections/' + encodeURIComponent(id) + '/verify';
+    verdicts[id] = 'running...';
+    renderDetail();
+    fetch(path, { method: 'POST', cache: 'no-store', credentials: 'omit', headers: authHeaders() }).then(function (r) {
+      if (!r.ok) throw new Error(path + ': ' + r.status);
+      return r.json();
+    }).then(function (v) {
+      verdicts[id] = v.verdict === 'pass' ? 'pass: the current config accepts it (route ' + v.route + ')'
+          : 'reject: ' + v.reason + ' (' + v.status + '): ' + v.detail + '; fix: ' + v.fix;
+      renderDetail();
+    }).catch(function (err) { delete verdicts[id]; renderDetail(); showError(err); });
+  }
+
+  function showError(err) {
+    $('error').textContent = String(err.message || err);
+    $('error').hidden = false;
   }
 
   // names, lengths and fingerprints of the credential headers sent; never their values
@@ -120,12 +174,16 @@
 
   var TOKEN_KEY = 'authgate-admin-token';
 
-  function get(path) {
-    var qs = query.toString();
+  function authHeaders() {
     var headers = {};
     var token = window.sessionStorage.getItem(TOKEN_KEY);
     if (token) headers.Authorization = 'Bearer ' + token;
-    return fetch(path + (qs ? '?' + qs : ''), { cache: 'no-store', credentials: 'omit', headers: headers })
+    return headers;
+  }
+
+  function get(path) {
+    var qs = query.toString();
+    return fetch(path + (qs ? '?' + qs : ''), { cache: 'no-store', credentials: 'omit', headers: authHeaders() })
         .then(function (r) {
       if (r.status === 401) $('token-form').hidden = false;
       if (!r.ok) return r.text().then(function (t) { throw new Error(path + ': ' + r.status + ' ' + t); });

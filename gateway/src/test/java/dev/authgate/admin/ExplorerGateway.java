@@ -12,12 +12,12 @@ import static dev.authgate.testing.RawHttp.crlf;
 
 /**
  * The gateway the explorer tests send rejections to: plain HTTP, an admin listener on an ephemeral port, a route
- * {@code api} under {@code /api/} with a bearer token (id {@code ci}) and a route {@code open} under {@code /open/}
- * with no auth, both to a {@link TestUpstream}.
+ * {@code api} under {@code /api/} with a bearer token (id {@code ci}) and its rejections captured and a route {@code open} under {@code /open/}
+ * with no auth, both to a {@link TestUpstream}. Also used by {@code cli/TailCommandTest}.
  */
-final class ExplorerGateway implements AutoCloseable {
-    final TestUpstream app;
-    final OpsGateway gw;
+public final class ExplorerGateway implements AutoCloseable {
+    public final TestUpstream app;
+    public final OpsGateway gw;
 
     private ExplorerGateway(TestUpstream app, OpsGateway gw) {
         this.app = app;
@@ -25,7 +25,7 @@ final class ExplorerGateway implements AutoCloseable {
     }
 
     /** @param adminExtra more keys of {@code admin:}, each starting with {@code ", "} (or empty) */
-    static ExplorerGateway start(Path dir, String token, String adminExtra) throws IOException {
+    public static ExplorerGateway start(Path dir, String token, String adminExtra) throws IOException {
         TestUpstream app = TestUpstream.start();
         Files.writeString(dir.resolve("token"), token + "\n");
         Path config = dir.resolve("gateway.yaml");
@@ -40,6 +40,7 @@ final class ExplorerGateway implements AutoCloseable {
                     match: { path_prefix: /api/ }
                     upstream: app
                     auth: { bearer: { tokens: [ { id: ci, value: "${file:token}" } ] } }
+                    capture: { rejected: true }
                   - name: open
                     match: { path_prefix: /open/ }
                     upstream: app
@@ -58,7 +59,7 @@ final class ExplorerGateway implements AutoCloseable {
      * (and so its place in the ring) is written: the line is written when the answer is, which can be after the
      * client read it, so without this wait two quick requests could be recorded in either order.
      */
-    int send(String target, String... headers) {
+    public int send(String target, String... headers) {
         StringBuilder req = new StringBuilder("GET " + target + " HTTP/1.1\nHost: x\n");
         for (String h : headers) req.append(h).append('\n');
         RawHttp.Response r = gw.send(crlf(req.append("Connection: close\n\n").toString()));

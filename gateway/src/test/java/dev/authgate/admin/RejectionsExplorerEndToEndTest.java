@@ -104,6 +104,8 @@ class RejectionsExplorerEndToEndTest {
         assertTrue(((String) missing.get("client")).startsWith("127.0.0.1:"));
         assertEquals(List.of(), missing.get("credential_headers"));
         assertNull(missing.get("delivery_id"));
+        assertEquals(true, missing.get("captured"), "the api route captures its rejections");
+        assertEquals(false, notFound.get("captured"), "a request that matched no route is not captured");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> sent = (List<Map<String, Object>>) invalid.get("credential_headers");
         assertEquals(1, sent.size());
@@ -118,6 +120,22 @@ class RejectionsExplorerEndToEndTest {
         assertEquals(logged, missing.get("request_id"));
         assertTrue(Instant.parse((String) missing.get("time")).isBefore(Instant.parse((String) notFound.get("time")))
                 || missing.get("time").equals(notFound.get("time")));
+    }
+
+    @Test
+    void eachEntryCarriesTheTraceIdOfItsAccessLogLineAContinuedOneIncluded() throws IOException {
+        start("");
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        assertEquals(401, send("/api/traced", "traceparent: 00-" + traceId + "-00f067aa0ba902b7-01"));
+        assertEquals(401, send("/api/fresh"));
+
+        List<Map<String, Object>> all = rejections("");
+        assertEquals(traceId, all.get(1).get("trace_id"), "an incoming traceparent is continued");
+        String fresh = (String) all.get(0).get("trace_id");
+        assertTrue(fresh.matches("[0-9a-f]{32}") && !fresh.equals(traceId), fresh);
+        String logged = gw.accessLog().entries().stream().filter(e -> "/api/fresh".equals(e.path()))
+                .findFirst().orElseThrow().traceId();
+        assertEquals(logged, fresh, "the same trace id as the access-log line");
     }
 
     @Test
@@ -230,6 +248,7 @@ class RejectionsExplorerEndToEndTest {
         start(", token: '${file:admin-token}'");
         assertEquals(401, send("/api/a"));
         for (String path : List.of("/metrics", "/rejections.json", "/rejections/groups.json", "/nowhere",
+                "/rejections/some-id/capture", "/rejections/some-id/verify",
                 "/rejections.json?token=" + ADMIN_TOKEN, "/rejections.json?access_token=" + ADMIN_TOKEN)) {
             HttpResponse<String> r = adminGet(path, null);
             assertEquals(401, r.statusCode(), path);

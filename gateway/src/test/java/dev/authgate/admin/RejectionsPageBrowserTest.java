@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -101,6 +102,19 @@ class RejectionsPageBrowserTest {
         assertEquals(Reason.CREDENTIALS_MISSING.fix(), browser.findElement(By.id("d-fix")).getText());
         assertEquals("credentials_missing", browser.findElement(By.id("d-reason")).getText());
         assertEquals("none sent", browser.findElement(By.id("d-credentials")).getText());
+        String traceId = browser.findElement(By.id("d-trace-id")).getText();
+        assertTrue(traceId.matches("[0-9a-f]{32}"), "the detail shows the trace id: " + traceId);
+        // captured (the api route captures): re-judged with the current config from the detail
+        // (the detail is rebuilt by every refresh: an element found may go stale before it is read, so wait)
+        WebDriverWait fresh = new WebDriverWait(browser, Duration.ofSeconds(15));
+        fresh.ignoring(StaleElementReferenceException.class);
+        fresh.until(d -> "kept (credentials redacted)".equals(d.findElement(By.id("d-capture")).getText())
+                && d.findElement(By.id("d-download")).isDisplayed());
+        fresh.until(d -> {
+            d.findElement(By.id("d-verify-run")).click();
+            return true;
+        });
+        fresh.until(d -> d.findElement(By.id("d-verify")).getText().startsWith("reject: credentials_missing (401)"));
         screenshot();
 
         // the reason filter narrows the list, through the URL

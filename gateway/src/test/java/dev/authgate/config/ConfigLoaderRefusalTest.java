@@ -85,6 +85,28 @@ class ConfigLoaderRefusalTest {
     }
 
     @Test
+    void readsARouteCaptureAndRefusesAnOversizedOrUnknownKey() throws Exception {
+        String route = """
+                listen:
+                  address: 127.0.0.1:0
+                routes:
+                  - name: hooks
+                    match: { path: /hooks }
+                    respond: 204
+                    auth: none
+                    capture: %s
+                """;
+        Path ok = dir.resolve("capture.yaml");
+        Files.writeString(ok, route.formatted("{ rejected: true }"));
+        RouteConfig r = ConfigLoader.load(ok, AuthSchemes.standard()).routes().get(0);
+        assertEquals(new CaptureConfig(true, 64 * 1024), r.capture());
+        assertEquals(h.at(8) + "routes[0].capture.max_body: 2097152 bytes (expected: 0 to 1MiB)",
+                h.error(route.formatted("{ rejected: true, max_body: 2MiB }")));
+        assertEquals(h.at(8) + "routes[0].capture.rejectd: unknown key (known: rejected, max_body)",
+                h.error(route.formatted("{ rejectd: true }")));
+    }
+
+    @Test
     void refusesDuplicateYamlKeys() {
         assertEquals(h.at(3) + "listen.address: duplicate key (first on line 2)", h.error("""
                 listen:

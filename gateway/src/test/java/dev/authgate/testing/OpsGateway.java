@@ -65,11 +65,21 @@ public final class OpsGateway implements AutoCloseable {
         AccessLogCapture log = AccessLogCapture.attach();
         Metrics metrics = new Metrics(clock);
         metrics.recentRejections().capacity(config.admin().recentRejections());
+        if (config.admin().captureDir() != null) {
+            try {
+                metrics.recentRejections().captures().persistTo(config.admin().captureDir(),
+                        config.admin().captureDirMax());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         UpstreamForwarder forwarder = new UpstreamForwarder();
         GatewayServer server = null;
         try {
             server = new GatewayServer(config, forwarder, new InMemoryReplayStore(10_000), clock, metrics).start();
-            AdminServer admin = AdminServer.start(config.admin(), metrics, server::isReady);
+            GatewayServer running = server;
+            AdminServer admin = AdminServer.start(config.admin(), metrics, server::isReady, () -> "",
+                    () -> running.runtime().config());
             metrics.configLoaded(clock.instant());
             Reloader reloader = new Reloader(configFile, config, server, metrics, f -> ConfigLoader.load(f, AuthSchemes.standard()), clock);
             return new OpsGateway(server, admin, metrics, reloader, forwarder, log);
