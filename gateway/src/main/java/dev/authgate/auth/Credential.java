@@ -7,6 +7,7 @@ import dev.authgate.config.ReadContext;
 import dev.authgate.config.Secret;
 import dev.authgate.config.Sizes;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -38,9 +39,12 @@ public record Credential(String id, Secret value, Instant expires) {
         this(id, value, null);
     }
 
-    /** Whether {@code expires} is set and not after {@code now}. */
-    public boolean expired(Instant now) {
-        return expires != null && !now.isBefore(expires);
+    /**
+     * Whether {@code expires} is set and not after the clock's now. The clock is read only for a credential that
+     * expires: most do not, and this runs on every accepted request.
+     */
+    public boolean expired(Clock clock) {
+        return expires != null && !clock.instant().isBefore(expires);
     }
 
     /** {@code token ci-bot expired 2d ago (expires: 2027-03-01T00:00:00Z)}; {@code what} is "token" or "key". */

@@ -81,7 +81,7 @@ final class ApiKeyAuthenticator implements Authenticator {
 
     private AuthResult judge(String value) {
         Credential match = keys.match(value);
-        if (match != null && match.expired(clock.instant())) {
+        if (match != null && match.expired(clock)) {
             return new AuthResult.Rejected(Reason.CREDENTIALS_EXPIRED, match.expiredDetail("key", clock.instant()),
                     true);
         }

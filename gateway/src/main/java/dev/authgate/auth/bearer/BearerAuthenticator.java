@@ -60,7 +60,7 @@ final class BearerAuthenticator implements Authenticator {
             return r.reason() == Reason.CREDENTIALS_MISSING ? elsewhere(request, r.detail()) : r;
         }
         Credential match = tokens.match(read.token());
-        if (match != null && match.expired(clock.instant())) {
+        if (match != null && match.expired(clock)) {
             return present(Reason.CREDENTIALS_EXPIRED, match.expiredDetail("token", clock.instant()));
         }
         if (match != null) {
