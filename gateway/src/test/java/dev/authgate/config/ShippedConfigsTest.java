@@ -50,10 +50,25 @@ class ShippedConfigsTest {
                 Files.copy(certs.dir().resolve(name), dir.resolve(name));
             }
         }
+        // config/bench.yaml's jwt route: the public half of the key scripts/bench signs its tokens with
+        Files.writeString(tree.resolve("config/certs/jwt.pub"), ecPublicKeyPem(), StandardCharsets.US_ASCII);
         Path htpasswd = tree.resolve("config/conf/htpasswd");
         Files.createDirectories(htpasswd.getParent());
         Files.writeString(htpasswd, "ops:" + at.favre.lib.crypto.bcrypt.BCrypt.withDefaults()
                 .hashToString(4, "ops-secret".toCharArray()) + "\n", StandardCharsets.UTF_8);
+    }
+
+    private static String ecPublicKeyPem() {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            return "-----BEGIN PUBLIC KEY-----\n"
+                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(generator.generateKeyPair().getPublic().getEncoded())
+                    + "\n-----END PUBLIC KEY-----\n";
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every {@code *.yaml} directly in the shipped folders, relative to the repository root. */
