@@ -8,6 +8,7 @@ import dev.authgate.config.RouteConfig;
 import dev.authgate.observe.KeyMetrics;
 import dev.authgate.observe.Metrics;
 import dev.authgate.observe.StatusMetrics;
+import dev.authgate.server.GatewayServer;
 import dev.authgate.tls.TlsConfig;
 
 import java.io.IOException;
@@ -52,7 +53,10 @@ final class StatusJson {
             }
             g.writeEndArray();
             g.writeArrayFieldStart("certificates");
-            for (Map.Entry<String, Instant> c : metrics.status().certificates().entrySet()) {
+            List<Map.Entry<String, Instant>> certs = new ArrayList<>(metrics.status().certificates().entrySet());
+            certs.sort(Comparator.comparing((Map.Entry<String, Instant> c) -> !c.getKey().equals(GatewayServer.LISTENER))
+                    .thenComparing(Map.Entry::getKey));   // the served certificate first
+            for (Map.Entry<String, Instant> c : certs) {
                 expiry(g, "name", c.getKey(), null, c.getValue(), certWindow, now);
             }
             g.writeEndArray();
