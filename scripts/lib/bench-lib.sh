@@ -106,12 +106,13 @@ start_upstream() {
   wait_port "$1" 10 upstream
 }
 
-# start_authgate NAME PORT JAR JAVA_OPTS [EXTRA_YAML]: config/bench.yaml as it is (other port: a copy with the ports
-# replaced; EXTRA_YAML, e.g. a state: block, appended)
+# start_authgate NAME PORT JAR JAVA_OPTS [EXTRA_YAML [SED_EXPR]]: config/bench.yaml as it is (other port: a copy with
+# the ports replaced; EXTRA_YAML, e.g. a state: block or more routes, appended; SED_EXPR, e.g. a key inserted into a
+# block, applied)
 start_authgate() {
   local name="$1" port="$2" jar="$3" opts="$4" extra="${5:-}" cfg="$WORK/$1.yaml"
   sed -e "s/127\.0\.0\.1:18445/127.0.0.1:$port/" -e "s/127\.0\.0\.1:18446/127.0.0.1:$((port + 1))/" \
-    "$ROOT/config/bench.yaml" > "$cfg"
+    ${6:+-e "$6"} "$ROOT/config/bench.yaml" > "$cfg"
   [[ -z $extra ]] || printf '%s\n' "$extra" >> "$cfg"
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of words
   launch "$name" java -Dio.netty.eventLoopThreads="$WORKERS" $opts -jar "$jar" run --config "$cfg"

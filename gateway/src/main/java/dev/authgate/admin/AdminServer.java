@@ -38,7 +38,8 @@ import java.util.function.Supplier;
  *   GET /readyz    200 "ready" | 503 "not ready"   from the {@code ready} supplier (config loaded, listeners bound,
  *                                             not draining)
  *   GET /metrics   200 Prometheus text ({@link Metrics#CONTENT_TYPE})
- *   GET /rejections, /rejections.json, /rejections/groups.json, /rejections/{id}/capture, POST /rejections/{id}/verify
+ *   GET /rejections, /rejections.json, /rejections/groups.json, /rejections/status.json, /rejections/{id}/capture,
+ *                  POST /rejections/{id}/verify
  *                  the rejections explorer ({@link RejectionsEndpoints})
  *   other path     404;  other method than GET/HEAD  405 with {@code Allow: GET, HEAD}
  * </pre>

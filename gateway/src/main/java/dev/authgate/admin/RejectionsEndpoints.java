@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  *   GET /rejections.css           the page's style
  *   GET /rejections.json          the recent rejections, newest first ({@link RejectionQuery} filters)
  *   GET /rejections/groups.json   the same, grouped by route and reason
+ *   GET /rejections/status.json   the status strip: routes, certificate and credential expiry, JWKS, last reload
+ *                                 ({@link StatusJson}; takes no filter)
  *   GET /rejections/{request_id}/capture   the captured raw request (routes with capture: rejected), as a download
  *   POST /rejections/{request_id}/verify   the capture judged again by the current config ({@link CaptureVerifier})
  * </pre>
@@ -40,6 +42,7 @@ final class RejectionsEndpoints {
     static final String PAGE = "/rejections";
     static final String LIST = "/rejections.json";
     static final String GROUPS = "/rejections/groups.json";
+    static final String STATUS = "/rejections/status.json";
     private static final String SCRIPT = "/rejections.js";
     private static final String STYLE = "/rejections.css";
     private static final String CAPTURE_PREFIX = "/rejections/";
@@ -74,7 +77,8 @@ final class RejectionsEndpoints {
     }
 
     static boolean serves(String path) {
-        return ASSETS.containsKey(path) || path.equals(LIST) || path.equals(GROUPS) || captureId(path) != null
+        return ASSETS.containsKey(path) || path.equals(LIST) || path.equals(GROUPS) || path.equals(STATUS)
+                || captureId(path) != null
                 || verifyId(path) != null;
     }
 
@@ -153,6 +157,9 @@ final class RejectionsEndpoints {
         }
         String captured = captureId(path);
         if (captured != null) return capture(alloc, metrics.recentRejections().captures(), captured);
+        if (path.equals(STATUS)) {
+            return json(alloc.buffer(4096), out -> StatusJson.write(out, metrics, config.get(), clock.instant()));
+        }
         RejectionQuery query;
         try {
             query = RejectionQuery.parse(new QueryStringDecoder(uri), clock.instant());

@@ -89,6 +89,16 @@ public final class KeyMetrics {
         credentialExpiry = Map.copyOf(current.get());
     }
 
+    /** The expiring credentials now reported, route to id to {@code expires:} (ids only, never values). */
+    public Map<String, Map<String, Instant>> credentialExpiries() {
+        return credentialExpiry;
+    }
+
+    /** Each {@code jwt} issuer's JWKS state now, by issuer. */
+    public Map<String, JwksState> jwks() {
+        return new java.util.TreeMap<>(jwks);
+    }
+
     /** A connection's client certificate was judged ({@code authgate_client_certificate_verifications_total}). */
     public void clientCertificateVerified(String result) {
         clientCertificates.labelValues(result).inc();

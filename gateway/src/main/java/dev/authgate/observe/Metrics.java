@@ -50,7 +50,6 @@ public final class Metrics {
 
     final PrometheusRegistry registry = new PrometheusRegistry(); // package-private: StateStoreMetrics.of registers in it
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
-    private final Clock clock;
 
     private final Counter requests;
     private final Counter authRejections;
@@ -64,9 +63,9 @@ public final class Metrics {
     private final Counter authThrottled;
     private final Counter replayOperations;
     private final KeyMetrics keys;
+    private final StatusMetrics status;
 
     private final Map<String, RouteHandles> routes = new ConcurrentHashMap<>();
-    private final Map<String, Supplier<Instant>> certificates = new ConcurrentHashMap<>();
     private volatile Supplier<OptionalLong> replayEntries = OptionalLong::empty;
     private final RecentRejections recentRejections = new RecentRejections();
 
@@ -80,7 +79,7 @@ public final class Metrics {
      *              advancing clock)
      */
     public Metrics(Clock clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(clock, "clock");
         requests = Counter.builder()
                 .name(MetricsNames.REQUESTS)
                 .help("Requests answered, by route, status and who answered (gateway or upstream)")
@@ -130,17 +129,7 @@ public final class Metrics {
                 .help("Unix time of the last config load or reload that succeeded (0: none yet)")
                 .withoutExemplars()
                 .register(registry);
-        GaugeWithCallback.builder()
-                .name(MetricsNames.CERTIFICATE_EXPIRY)
-                .help("Seconds until the served certificate's notAfter, by listener (negative: expired)")
-                .labelNames("listener")
-                .callback(cb -> certificates.forEach((listener, notAfter) -> {
-                    Instant at = call(notAfter, "certificate expiry of listener " + listener);
-                    if (at != null) {
-                        cb.call((at.toEpochMilli() - this.clock.millis()) / 1000.0, listener);
-                    }
-                }))
-                .register(registry);
+        status = new StatusMetrics(registry, clock);
         GaugeWithCallback.builder()
                 .name(MetricsNames.REPLAY_STORE_ENTRIES)
                 .help("Entries (claimed or committed deliveries) held by the replay store")
@@ -167,6 +156,11 @@ public final class Metrics {
     /** JWKS and credential-expiry metrics. */
     public KeyMetrics keys() {
         return keys;
+    }
+
+    /** Certificate expiry and the last reload's outcome, as the explorer's status strip reads them. */
+    public StatusMetrics status() {
+        return status;
     }
 
     private Histogram durationHistogram(String name, String help) {
@@ -247,6 +241,7 @@ public final class Metrics {
      */
     public void configLoaded(Instant when) {
         lastReloadSuccess.set(when.toEpochMilli() / 1000.0);
+        status.reload(when, true, true, null);
     }
 
     /**
@@ -254,10 +249,14 @@ public final class Metrics {
      * {@code authgate_config_last_reload_success_timestamp_seconds} to {@code when}.
      */
     public void configReloaded(boolean ok, Instant when) {
+        configReloaded(ok, when, null);
+    }
+
+    /** As {@link #configReloaded(boolean, Instant)}; a refusal's {@code error} (first line) goes to the status strip. */
+    public void configReloaded(boolean ok, Instant when, String error) {
         configReloads.labelValues(ok ? MetricsNames.RELOAD_SUCCESS : MetricsNames.RELOAD_FAILURE).inc();
-        if (ok) {
-            configLoaded(when);
-        }
+        if (ok) lastReloadSuccess.set(when.toEpochMilli() / 1000.0);
+        status.reload(when, ok, false, error);
     }
 
     /**
@@ -268,12 +267,7 @@ public final class Metrics {
      * @param notAfter null removes the listener's series
      */
     public void certificateExpiry(String listener, Supplier<Instant> notAfter) {
-        Objects.requireNonNull(listener, "listener");
-        if (notAfter == null) {
-            certificates.remove(listener);
-        } else {
-            certificates.put(listener, notAfter);
-        }
+        status.certificateExpiry(Objects.requireNonNull(listener, "listener"), notAfter);
     }
 
     /**

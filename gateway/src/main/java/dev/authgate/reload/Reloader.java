@@ -103,11 +103,12 @@ public final class Reloader implements AutoCloseable {
             next = loader.load(configFile);
             server.reload(next);
         } catch (ConfigException | IllegalArgumentException e) {
-            metrics.configReloaded(false, now);
+            metrics.configReloaded(false, now, e.getMessage());
             LOG.error("config reload refused, the previous config keeps serving: {}", e.getMessage());
             return false;
         } catch (RuntimeException e) {
-            metrics.configReloaded(false, now);
+            metrics.configReloaded(false, now, "failed unexpectedly (" + e.getClass().getSimpleName()
+                    + "); the log has the stack trace");
             LOG.error("config reload failed unexpectedly, the previous config keeps serving", e);
             return false;
         }

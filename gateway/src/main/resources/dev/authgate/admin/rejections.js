@@ -63,6 +63,64 @@
     }));
   }
 
+  // "9d 23h", "5h 12m", "42m", "12s"
+  function span(seconds) {
+    var s = Math.abs(seconds), d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60);
+    if (d > 0) return d + 'd' + (h > 0 ? ' ' + h + 'h' : '');
+    if (h > 0) return h + 'h' + (m > 0 ? ' ' + m + 'm' : '');
+    return m > 0 ? m + 'm' : s + 's';
+  }
+
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
+
+  function chip(text, cls, title) {
+    var c = el('span', text, 'chip ' + cls);
+    if (title) c.title = title;
+    return c;
+  }
+
+  var CERTIFICATES = { listen: 'server certificate', client_ca: 'client CA', client_crl: 'client CRL next update' };
+
+  // an expiry: "N left" (WARN within its window), or how long ago it passed
+  function expiryChip(label, x) {
+    var text = x.seconds_left > 0 ? label + ' ' + span(x.seconds_left) + ' left'
+        : label + ' EXPIRED ' + span(x.seconds_left) + ' ago';
+    return chip(text, x.seconds_left <= 0 ? 'bad' : x.warn ? 'warn' : 'ok',
+        x.expires + (x.warning_window_seconds > 0 ? ' (warning within ' + span(x.warning_window_seconds) + ')' : ''));
+  }
+
+  // the status strip (/rejections/status.json): ids and times only, never a credential
+  function renderStatus(data) {
+    var routes = clear($('strip-routes'));
+    routes.appendChild(el('span', data.routes.length + ' (' + data.routes.slice(0, 6).join(', ')
+        + (data.routes.length > 6 ? ', \u2026' : '') + ')'));
+    var certs = clear($('strip-certs'));
+    if (data.certificates.length === 0) certs.appendChild(el('span', 'none (plain HTTP)', 'muted'));
+    data.certificates.forEach(function (c) {
+      var x = expiryChip(CERTIFICATES[c.name] || c.name, c);
+      x.dataset.name = c.name;
+      certs.appendChild(x);
+    });
+    var creds = clear($('strip-credentials'));
+    if (data.credentials.length === 0) creds.appendChild(el('span', 'none has expires:', 'muted'));
+    data.credentials.forEach(function (c) { creds.appendChild(expiryChip(c.route + '/' + c.id, c)); });
+    if (data.credentials_expiring > data.credentials.length) {
+      creds.appendChild(el('span', '+' + (data.credentials_expiring - data.credentials.length) + ' later', 'muted'));
+    }
+    var jwks = clear($('strip-jwks'));
+    $('strip-jwks-group').hidden = data.jwks.length === 0;
+    data.jwks.forEach(function (j) {
+      jwks.appendChild(j.last_success === null ? chip(j.issuer + ': never loaded', 'bad')
+          : chip(j.issuer + ': ' + j.keys + ' keys, fetched ' + j.last_success, j.keys > 0 ? 'ok' : 'warn'));
+    });
+    var reload = clear($('strip-reload'));
+    var r = data.last_reload;
+    if (!r) reload.appendChild(el('span', 'none yet', 'muted'));
+    else if (r.result === 'ok') reload.appendChild(chip((r.at_start ? 'loaded at start ' : 'ok ') + r.at, 'ok'));
+    else reload.appendChild(chip('refused ' + r.at + ': ' + r.error, 'bad',
+        'the previous config keeps serving; the log has the whole error'));
+  }
+
   function renderList(data) {
     entries = data.rejections;
     $('matched').textContent = '(' + data.rejections.length + ' shown of ' + data.matched + ' matching, '
@@ -181,8 +239,8 @@
     return headers;
   }
 
-  function get(path) {
-    var qs = query.toString();
+  function get(path, unfiltered) {
+    var qs = unfiltered ? '' : query.toString();
     return fetch(path + (qs ? '?' + qs : ''), { cache: 'no-store', credentials: 'omit', headers: authHeaders() })
         .then(function (r) {
       if (r.status === 401) $('token-form').hidden = false;
@@ -192,11 +250,13 @@
   }
 
   function refresh() {
-    Promise.all([get('/rejections.json'), get('/rejections/groups.json')]).then(function (both) {
-      renderList(both[0]);
-      renderGroups(both[1]);
+    Promise.all([get('/rejections.json'), get('/rejections/groups.json'), get('/rejections/status.json', true)])
+        .then(function (all) {
+      renderList(all[0]);
+      renderGroups(all[1]);
+      renderStatus(all[2]);
       $('error').hidden = true;
-      $('updated').textContent = 'updated ' + both[0].generated_at;
+      $('updated').textContent = 'updated ' + all[0].generated_at;
     }).catch(function (err) {
       $('error').textContent = String(err.message || err);
       $('error').hidden = false;

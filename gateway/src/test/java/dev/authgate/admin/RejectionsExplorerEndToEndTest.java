@@ -247,7 +247,8 @@ class RejectionsExplorerEndToEndTest {
         Files.writeString(dir.resolve("admin-token"), ADMIN_TOKEN + "\n");
         start(", token: '${file:admin-token}'");
         assertEquals(401, send("/api/a"));
-        for (String path : List.of("/metrics", "/rejections.json", "/rejections/groups.json", "/nowhere",
+        for (String path : List.of("/metrics", "/rejections.json", "/rejections/groups.json",
+                "/rejections/status.json", "/nowhere",
                 "/rejections/some-id/capture", "/rejections/some-id/verify",
                 "/rejections.json?token=" + ADMIN_TOKEN, "/rejections.json?access_token=" + ADMIN_TOKEN)) {
             HttpResponse<String> r = adminGet(path, null);

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.logging.Level;
 
@@ -37,8 +39,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code chromedriver} through Selenium (both paths set explicitly: nothing is downloaded). A 401 sent to the gateway
  * appears with its reason and fix; a new one appears without a reload; the reason filter narrows the list through the
  * URL; a row opens the detail with the fix; a path holding markup is shown as text and never runs; the page loads no
- * external resource and logs no console error. Saves a screenshot to {@code target/rejections-page.png} (the one in
- * docs/images is a copy).
+ * external resource and logs no console error; the status strip shows the certificate and credential expiry (warnings
+ * within their windows) and the last reload, refused then ok, without a reload of the page. Saves a screenshot to
+ * {@code target/rejections-page.png}, and with {@code -Dauthgate.screenshot.docs=true} also to
+ * docs/images/rejections-explorer.png.
  *
  * <p>Without the binaries the test is skipped with a message on a developer's machine and fails under CI ({@code CI}
  * set, as {@code .ci/run} does, which installs them).
@@ -66,7 +70,9 @@ class RejectionsPageBrowserTest {
     @Test
     void aRejectionAppearsWithItsFixFiltersNarrowAndMarkupStaysText() throws IOException {
         requireBrowser();
-        ex = ExplorerGateway.start(dir, TOKEN, "");
+        Instant now = Instant.now();
+        ex = ExplorerGateway.startExpiring(dir, TOKEN, "", now.plus(Duration.ofDays(9)), now.plus(Duration.ofDays(60)),
+                now.plus(Duration.ofDays(5)));
         assertEquals(401, send("/api/orders"));
         assertEquals(401, send("/api/" + MARKUP));
         assertEquals(200, send("/api/fine", "Authorization: Bearer " + TOKEN));
@@ -83,6 +89,7 @@ class RejectionsPageBrowserTest {
         String groups = browser.findElement(By.id("groups")).getText();
         assertTrue(groups.contains("credentials_missing") && groups.contains(Reason.CREDENTIALS_MISSING.fix()), groups);
         assertTrue(browser.findElement(By.id("strip")).getText().contains("credentials_missing 2"));
+        statusStrip(wait);
 
         // markup in a path is text: shown as sent, nothing ran
         assertEquals("/api/" + MARKUP, rowWithPath("/api/" + MARKUP).findElement(By.cssSelector("td.path")).getText());
@@ -158,6 +165,43 @@ class RejectionsPageBrowserTest {
         assertFalse(browser.getCurrentUrl().contains(ADMIN_TOKEN), "nor into the URL");
     }
 
+    /**
+     * The status strip: the routes, the server certificate (9 days left: a warning within expiry_warning 14d), the
+     * client CA and CRL, the credentials soonest first (deploy-bot, 5 days: a warning), the load at start; then a
+     * refused reload with its error's first line, and a good one, each shown by the page's own refresh.
+     */
+    private void statusStrip(WebDriverWait wait) throws IOException {
+        wait.until(d -> !d.findElement(By.id("strip-certs")).getText().isEmpty());
+        assertEquals("2 (api, open)", browser.findElement(By.id("strip-routes")).getText());
+        WebElement listen = browser.findElement(By.cssSelector("#strip-certs [data-name=listen]"));
+        assertTrue(listen.getText().matches("server certificate 8d 23h left|server certificate 9d left"), listen.getText());
+        assertEquals("chip warn", listen.getAttribute("class"));
+        assertEquals("chip ok", browser.findElement(By.cssSelector("#strip-certs [data-name=client_ca]"))
+                .getAttribute("class"));
+        assertEquals("chip warn", browser.findElement(By.cssSelector("#strip-certs [data-name=client_crl]"))
+                .getAttribute("class"));
+        List<WebElement> creds = browser.findElements(By.cssSelector("#strip-credentials .chip"));
+        assertEquals(2, creds.size());
+        assertTrue(creds.get(0).getText().startsWith("api/deploy-bot 4d 23h left"), creds.get(0).getText());
+        assertEquals("chip warn", creds.get(0).getAttribute("class"));
+        assertTrue(creds.get(1).getText().startsWith("api/ci 59d 23h left"), creds.get(1).getText());
+        assertEquals("chip ok", creds.get(1).getAttribute("class"));
+        assertTrue(browser.findElement(By.id("strip-reload")).getText().startsWith("loaded at start "));
+        assertFalse(browser.findElement(By.id("strip-jwks-group")).isDisplayed(), "no jwt route, no JWKS");
+
+        Files.writeString(ex.config, ex.configText.replace("auth: none", "auth: none\n    nonsense: [1"));
+        assertFalse(ex.gw.reloader().reload());
+        WebDriverWait fresh = new WebDriverWait(browser, Duration.ofSeconds(15));
+        fresh.ignoring(StaleElementReferenceException.class);
+        fresh.until(d -> d.findElement(By.id("strip-reload")).getText().startsWith("refused "));
+        String refused = browser.findElement(By.id("strip-reload")).getText();
+        assertTrue(refused.endsWith("gateway.yaml:17: YAML syntax: expected ',' or ']', but got <stream end>"), refused);
+        assertEquals("chip bad", browser.findElement(By.cssSelector("#strip-reload .chip")).getAttribute("class"));
+        Files.writeString(ex.config, ex.configText);
+        assertTrue(ex.gw.reloader().reload());
+        fresh.until(d -> d.findElement(By.id("strip-reload")).getText().startsWith("ok "));
+    }
+
     private int send(String target, String... headers) {
         return ex.send(target, headers);
     }
@@ -177,9 +221,18 @@ class RejectionsPageBrowserTest {
         return ((JavascriptExecutor) browser).executeScript(script);
     }
 
+    /** To {@code target/rejections-page.png}; also to docs/images with {@code -Dauthgate.screenshot.docs=true}. */
     private void screenshot() throws IOException {
+        // the whole page, from the top (the verify click scrolled it): the window grows to the document's height
+        js("window.scrollTo(0, 0);");
+        long height = ((Number) js("return document.documentElement.scrollHeight;")).longValue();
+        long chrome = ((Number) js("return window.outerHeight - window.innerHeight;")).longValue();
+        browser.manage().window().setSize(new Dimension(1400, (int) Math.min(height + chrome + 16, 2400)));
         byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
         Files.write(Paths.get("target", "rejections-page.png"), png);
+        if (Boolean.getBoolean("authgate.screenshot.docs")) {
+            Files.write(Paths.get("..", "docs", "images", "rejections-explorer.png"), png);
+        }
     }
 
     private WebDriver startBrowser() throws IOException {

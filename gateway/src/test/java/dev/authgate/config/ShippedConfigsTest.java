@@ -50,8 +50,10 @@ class ShippedConfigsTest {
                 Files.copy(certs.dir().resolve(name), dir.resolve(name));
             }
         }
+        // config/bench.yaml's jwt route: the public half of the key scripts/bench signs its tokens with
+        Files.writeString(tree.resolve("config/certs/jwt.pub"), ecPublicKeyPem(), StandardCharsets.US_ASCII);
         // What scripts/gen-certs also makes for the demo's mtls and jwt routes (config/gateway.yaml: ../certs/).
-        String jwtPublicKey = publicKeyPem();
+        String jwtPublicKey = ecPublicKeyPem();
         for (Path dir : List.of(certs.dir(), tree.resolve("config/certs"), tree.resolve("config/examples/certs"))) {
             Files.copy(certs.caCert(), dir.resolve("client-ca.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(dir.resolve("jwt-demo.pub"), jwtPublicKey, StandardCharsets.US_ASCII);
@@ -62,12 +64,14 @@ class ShippedConfigsTest {
                 .hashToString(4, "ops-secret".toCharArray()) + "\n", StandardCharsets.UTF_8);
     }
 
-    private static String publicKeyPem() {
+    private static String ecPublicKeyPem() {
         try {
-            java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("EC");
-            gen.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-            return "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
-                    .encodeToString(gen.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            return "-----BEGIN PUBLIC KEY-----\n"
+                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(generator.generateKeyPair().getPublic().getEncoded())
+                    + "\n-----END PUBLIC KEY-----\n";
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

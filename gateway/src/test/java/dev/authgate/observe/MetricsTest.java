@@ -145,6 +145,23 @@ class MetricsTest {
     }
 
     @Test
+    void theStatusKeepsTheLastLoadOrReloadWithTheFirstLineOfARefusal() {
+        Metrics m = new Metrics();
+        assertNull(m.status().lastReload());
+        m.configLoaded(Instant.parse("2026-01-01T00:00:00Z"));
+        assertEquals(new StatusMetrics.Reload(Instant.parse("2026-01-01T00:00:00Z"), true, true, null),
+                m.status().lastReload());
+        m.configReloaded(false, Instant.parse("2026-01-02T00:00:00Z"), "\n  gateway.yaml:3: routes[0].auth: no\n  more");
+        assertEquals(new StatusMetrics.Reload(Instant.parse("2026-01-02T00:00:00Z"), false, false,
+                "gateway.yaml:3: routes[0].auth: no"), m.status().lastReload());
+        m.configReloaded(false, Instant.parse("2026-01-03T00:00:00Z"));
+        assertEquals("(no message)", m.status().lastReload().error());
+        m.configReloaded(true, Instant.parse("2026-01-04T00:00:00Z"), "ignored when ok");
+        assertEquals(new StatusMetrics.Reload(Instant.parse("2026-01-04T00:00:00Z"), true, false, null),
+                m.status().lastReload());
+    }
+
+    @Test
     void certificateExpiryCountsDownAsTimePasses() {
         MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
         Metrics m = new Metrics(clock);
