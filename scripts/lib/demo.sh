@@ -27,6 +27,14 @@ DEMO_GITHUB_BODY="config/examples/github-push.json"
 DEMO_GITHUB_INDENTED_BODY="config/examples/github-push-indented.json"
 DEMO_GITHUB_COMPACT='{"ref":"refs/heads/main","repository":{"full_name":"acme/orders"},"zen":"Keep it logically awesome."}'
 
+# What scripts/gen-certs writes into certs/ and the demo uses: TLS, the mtls routes' client CA and client
+# certificates, the jwt route's issuer key pair. scripts/run runs gen-certs when any is missing.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+DEMO_CERT_FILES=(ca.crt ca.key server.crt server.key client-ca.crt client-ca.key client.crt client.key
+                 client-other.crt client-other.key jwt-demo.key jwt-demo.pub)
+# The jwt route's issuer (config/gateway.yaml); tokens for it are signed with certs/jwt-demo.key.
+DEMO_JWT_ISSUER="https://demo.authgate.dev/"
+
 # True when every value is the default, i.e. the printed curl lines are exactly the README's.
 demo_uses_defaults() {
   [[ $AUTHGATE_DEMO_PORT == 8443 && $DEMO_BEARER_TOKEN == "$DEMO_DEFAULT_BEARER_TOKEN"
@@ -72,6 +80,47 @@ demo_openssl_github() {
   printf 'sha256=%s\n' "$(openssl dgst -sha256 -hmac "$DEMO_GITHUB_SECRET" < "$body" | awk '{print $NF}')"
 }
 
+# Tokens minted at run time (`authgate jwt mint`). A case's curl line shows the command that mints its token,
+# `$(java -jar ... jwt mint ...)` inside double quotes, so that the printed line stays copy-pasteable and its token
+# fresh; scripts/demo-smoke sends the real token. demo_token VAR MINT-ARGS... sets VAR to the token (with
+# DEMO_MINT=run; if minting fails, it says so on stderr and VAR is empty) or to the shown command (by default), and
+# remembers which text demo_line shows in its place.
+DEMO_MINT="${DEMO_MINT:-print}"
+DEMO_SHOWN_VALUES=()
+DEMO_SHOWN_AS=()
+demo_token() {
+  local var=$1 shown value
+  shift
+  shown="\$($(demo_quote java -jar "$DEMO_JAR" jwt mint "$@"))"
+  if [[ $DEMO_MINT == run ]]; then
+    value="$(java -jar "$DEMO_JAR" jwt mint "$@")" || { echo "demo: authgate jwt mint $* failed" >&2; value=""; }
+  else
+    value=$shown
+  fi
+  printf -v "$var" '%s' "$value"
+  if [[ -n $value ]]; then
+    DEMO_SHOWN_VALUES+=("$value")
+    DEMO_SHOWN_AS+=("$shown")
+  fi
+}
+
+# demo_quote, but a word holding a token from demo_token shows the command that mints it, in double quotes.
+demo_line() {
+  local words=() a i shown
+  for a in "$@"; do
+    shown=false
+    for i in "${!DEMO_SHOWN_VALUES[@]}"; do
+      if [[ $a == *"${DEMO_SHOWN_VALUES[$i]}"* ]]; then
+        a=${a//"${DEMO_SHOWN_VALUES[$i]}"/"${DEMO_SHOWN_AS[$i]}"}
+        shown=true
+      fi
+    done
+    if $shown; then words+=("\"$a\""); else words+=("$(demo_quote "$a")"); fi
+  done
+  local IFS=' '
+  printf '%s\n' "${words[*]}"
+}
+
 # Prints its arguments as one shell line, quoting only the words that need it.
 demo_quote() {
   local out="" a
@@ -95,7 +144,8 @@ DEMO_CURL=(curl -i --cacert certs/ca.crt)
 # EXPECT  for a gateway rejection its reason code; for a forwarded request SCHEME/IDENTITY as the upstream sees them
 #         in X-Auth-Scheme/X-Auth-Identity (- for no identity); - otherwise
 # SOURCE  gateway (Server: authgate) or upstream (Via: 1.1 authgate-demo, no Server: authgate)
-# The caller defines demo_case; DEMO_GITHUB_SIGNATURE and DEMO_GITHUB_INDENTED_SIGNATURE must be set.
+# The caller defines demo_case; DEMO_GITHUB_SIGNATURE and DEMO_GITHUB_INDENTED_SIGNATURE must be set. The jwt
+# cases' tokens come from demo_token (above); the mtls cases use the client certificates scripts/gen-certs makes.
 demo_cases() {
   local u=$DEMO_URL tok=$DEMO_BEARER_TOKEN key=$DEMO_API_KEY sig=$DEMO_GITHUB_SIGNATURE
   local isig=$DEMO_GITHUB_INDENTED_SIGNATURE
@@ -154,6 +204,30 @@ demo_cases() {
     --data-binary "token=demo" "$u/webhooks/slack"
   demo_case 200 api_key/partner upstream "an any: route (bearer or API key), here with the API key" \
     -H "X-API-Key: $key" "$u/partners/orders"
+  local mint=(--key certs/jwt-demo.key --iss "$DEMO_JWT_ISSUER" --sub demo-client)
+  local jwt jwt_expired jwt_other_aud jwt_no_scope
+  demo_token jwt "${mint[@]}" --aud orders-api --scope orders:read
+  demo_token jwt_expired "${mint[@]}" --aud orders-api --scope orders:read --expires-in=-1h
+  demo_token jwt_other_aud "${mint[@]}" --aud billing-api --scope orders:read
+  demo_token jwt_no_scope "${mint[@]}" --aud orders-api --scope orders:write
+  demo_case 200 jwt/demo-client upstream "a JWT from the demo issuer, minted as you paste the line" \
+    -H "Authorization: Bearer $jwt" "$u/orders/42"
+  demo_case 401 token_expired gateway "a JWT that expired an hour ago (the detail says when)" \
+    -H "Authorization: Bearer $jwt_expired" "$u/orders/42"
+  demo_case 401 token_audience_mismatch gateway "a JWT for another audience (billing-api, not orders-api)" \
+    -H "Authorization: Bearer $jwt_other_aud" "$u/orders/42"
+  demo_case 403 scope_insufficient gateway "a valid JWT without the route's scope orders:read" \
+    -H "Authorization: Bearer $jwt_no_scope" "$u/orders/42"
+  demo_case 200 mtls/spiffe://authgate.demo/partner upstream "the partner's client certificate (the upstream gets it in Client-Cert)" \
+    --cert certs/client.crt --key certs/client.key "$u/ledger/entries"
+  demo_case 401 client_certificate_missing gateway "no client certificate on an mtls route" \
+    "$u/ledger/entries"
+  demo_case 403 client_certificate_not_allowed gateway "a certificate from the same CA that the route does not list" \
+    --cert certs/client-other.crt --key certs/client-other.key "$u/ledger/entries"
+  demo_case 200 mtls+api_key/spiffe://authgate.demo/partner upstream "an all: route: the certificate AND the API key" \
+    --cert certs/client.crt --key certs/client.key -H "X-API-Key: $key" "$u/payouts/run"
+  demo_case 401 credentials_missing gateway "the certificate without the API key (all: needs both)" \
+    --cert certs/client.crt --key certs/client.key "$u/payouts/run"
   demo_case 204 - gateway "an auth-only check route: the gateway answers 204 itself" \
     -H "Authorization: Bearer $tok" "$u/auth/check"
   demo_case 404 route_not_found gateway "no route for this path (webhook, not webhooks)" \

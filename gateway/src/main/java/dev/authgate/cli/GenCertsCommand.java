@@ -1,212 +1,141 @@
 package dev.authgate.cli;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * {@code authgate gen-certs [--dir certs] [--force]}: the same development PKI as {@code scripts/gen-certs}, without
- * the openssl command (so the demo runs on a machine with only a JDK). Writes EC P-256 {@code ca.crt}/{@code ca.key}
- * (10 years, CN "authgate dev CA") and {@code server.crt}/{@code server.key} (397 days, SAN DNS:localhost and
- * IP:127.0.0.1, signed by the CA); keys are PKCS#8 PEM with mode 600 where the file system supports POSIX modes.
- * Does nothing when all four files exist (unless {@code --force}); reuses an existing CA when only the server pair is
- * missing, so clients that trust it keep working. Exit 0 on success, 1 on an I/O or crypto failure. Dev only.
+ * {@code authgate gen-certs [--dir certs] [--force]}: the same development files as {@code scripts/gen-certs}, without
+ * the openssl command (so the demo runs on a machine with only a JDK), all EC P-256, keys PKCS#8 PEM with mode 600
+ * where the file system supports POSIX modes:
+ * <ul>
+ *   <li>{@code ca.crt}/{@code ca.key}: the dev CA (10 years, CN "authgate dev CA");</li>
+ *   <li>{@code server.crt}/{@code server.key}: 397 days, SAN DNS:localhost and IP:127.0.0.1, signed by the CA;</li>
+ *   <li>{@code client-ca.crt}/{@code client-ca.key}: the dev client CA (10 years, CN "authgate dev client CA"), for
+ *       {@code listen.tls.client_ca};</li>
+ *   <li>{@code client.crt}/{@code client.key}: CN=demo-partner, URI SAN {@value #PARTNER_SAN}, clientAuth, signed by
+ *       the client CA (the demo's mtls routes allow it);</li>
+ *   <li>{@code client-other.crt}/{@code client-other.key}: CN=demo-other, URI SAN {@value #OTHER_SAN}, signed by the
+ *       same client CA and allowed by no demo route;</li>
+ *   <li>{@code jwt-demo.key}/{@code jwt-demo.pub}: the demo JWT issuer's ES256 key pair (the public key as
+ *       {@code BEGIN PUBLIC KEY}, mode 644).</li>
+ * </ul>
+ * Creates only what is missing (unless {@code --force}); a CA is reused when it exists, and a leaf is remade when its
+ * CA was. Exit 0 on success, 1 on an I/O or crypto failure. Dev only.
  */
 @Command(mixinStandardHelpOptions = true, name = "gen-certs",
-        description = "Make a dev CA and a localhost server certificate (as scripts/gen-certs does, without openssl).")
+        description = "Make the dev CA, a localhost server certificate, a dev client CA with two client certificates "
+                + "and the demo JWT key pair (as scripts/gen-certs does, without openssl).")
 public final class GenCertsCommand implements Callable<Integer> {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    static final String PARTNER_SAN = "spiffe://authgate.demo/partner";
+    static final String OTHER_SAN = "spiffe://authgate.demo/other";
+    /** 397 days: the longest validity browsers accept for a server certificate; used for the client leaves too. */
+    private static final Duration LEAF_DAYS = Duration.ofDays(397);
 
     @Option(names = "--dir", defaultValue = "certs", description = "where to write (default: ${DEFAULT-VALUE})")
     Path dir;
 
-    @Option(names = "--force", description = "regenerate everything, the CA included")
+    @Option(names = "--force", description = "regenerate everything, the CAs included")
     boolean force;
 
     @Override
     public Integer call() {
-        Path caCrt = dir.resolve("ca.crt");
-        Path caKey = dir.resolve("ca.key");
-        Path serverCrt = dir.resolve("server.crt");
-        Path serverKey = dir.resolve("server.key");
         try {
-            if (!force && nonEmpty(caCrt) && nonEmpty(caKey) && nonEmpty(serverCrt) && nonEmpty(serverKey)) {
+            if (!force && present("ca.crt", "ca.key", "server.crt", "server.key", "client-ca.crt", "client-ca.key",
+                    "client.crt", "client.key", "client-other.crt", "client-other.key", "jwt-demo.key",
+                    "jwt-demo.pub")) {
                 System.out.println("gen-certs: certificates already present in " + dir + " (use --force to regenerate)");
                 return 0;
             }
             Files.createDirectories(dir);
             Instant now = Instant.now();
-            KeyPair caKeys;
-            X509Certificate ca;
-            if (force || !nonEmpty(caCrt) || !nonEmpty(caKey)) {
-                caKeys = ecKeyPair();
-                ca = caCertificate(caKeys, now);
-                writeKey(caKey, caKeys.getPrivate());
-                writeCert(caCrt, ca);
-                System.out.println("gen-certs: wrote " + caCrt + " and " + caKey);
-            } else {
-                ca = readCert(caCrt);
-                caKeys = new KeyPair(ca.getPublicKey(), readKey(caKey));
-                System.out.println("gen-certs: reusing the CA in " + caCrt);
+            Instant leafEnd = now.plus(LEAF_DAYS);
+
+            boolean newCa = force || !present("ca.crt", "ca.key");
+            DevPki.Ca ca = ca("ca", "CN=authgate dev CA", newCa, now);
+            if (newCa || !present("server.crt", "server.key")) {
+                KeyPair keys = DevPki.ecKeyPair();
+                X509Certificate server = DevPki.leaf(ca, "CN=localhost", keys.getPublic(), now, leafEnd,
+                        KeyPurposeId.id_kp_serverAuth, new GeneralName(GeneralName.dNSName, "localhost"),
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+                write("server", server, keys);
+                System.out.println("gen-certs: wrote " + file("server.crt") + " and " + file("server.key")
+                        + " (localhost, 127.0.0.1; expires " + server.getNotAfter().toInstant() + ")");
             }
-            KeyPair serverKeys = ecKeyPair();
-            // 397 days: the longest validity browsers accept for a server certificate.
-            X509Certificate server = leaf(caKeys, ca, serverKeys, now, now.plus(Duration.ofDays(397)));
-            server.verify(ca.getPublicKey());
-            writeKey(serverKey, serverKeys.getPrivate());
-            writeCert(serverCrt, server);
-            System.out.println("gen-certs: wrote " + serverCrt + " and " + serverKey + " (localhost, 127.0.0.1; expires "
-                    + server.getNotAfter().toInstant() + ")");
+
+            boolean newClientCa = force || !present("client-ca.crt", "client-ca.key");
+            DevPki.Ca clientCa = ca("client-ca", "CN=authgate dev client CA", newClientCa, now);
+            client(clientCa, newClientCa, "client", "CN=demo-partner", PARTNER_SAN, now, leafEnd);
+            client(clientCa, newClientCa, "client-other", "CN=demo-other", OTHER_SAN, now, leafEnd);
+
+            if (force || !present("jwt-demo.key", "jwt-demo.pub")) {
+                KeyPair jwt = DevPki.ecKeyPair();
+                DevPki.writeKey(file("jwt-demo.key"), jwt.getPrivate());
+                DevPki.writePublicKey(file("jwt-demo.pub"), jwt.getPublic());
+                System.out.println("gen-certs: wrote " + file("jwt-demo.key") + " and " + file("jwt-demo.pub")
+                        + " (the demo JWT issuer's ES256 key pair)");
+            }
             return 0;
-        } catch (IOException | java.security.GeneralSecurityException
-                 | org.bouncycastle.operator.OperatorCreationException | RuntimeException e) {
+        } catch (IOException | GeneralSecurityException | OperatorCreationException | RuntimeException e) {
             System.err.println("gen-certs: " + e.getMessage());
             return 1;
         }
     }
 
-    private static boolean nonEmpty(Path file) throws IOException {
-        return Files.isRegularFile(file) && Files.size(file) > 0;
+    private Path file(String name) {
+        return dir.resolve(name);
     }
 
-    private static KeyPair ecKeyPair() throws java.security.GeneralSecurityException {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-        gen.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-        return gen.generateKeyPair();
-    }
-
-    private static X509Certificate caCertificate(KeyPair keys, Instant now)
-            throws java.security.GeneralSecurityException, IOException,
-            org.bouncycastle.operator.OperatorCreationException {
-        X500Name name = new X500Name("CN=authgate dev CA");
-        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minusSeconds(60)),
-                Date.from(now.plus(Duration.ofDays(3650))), name, keys.getPublic())
-                .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-        return sign(b, keys.getPrivate());
-    }
-
-    private static X509Certificate leaf(KeyPair caKeys, X509Certificate ca, KeyPair keys, Instant now, Instant notAfter)
-            throws java.security.GeneralSecurityException, IOException,
-            org.bouncycastle.operator.OperatorCreationException {
-        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, serial(), Date.from(now.minusSeconds(60)),
-                Date.from(notAfter), new X500Name("CN=localhost"), keys.getPublic())
-                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.dNSName, "localhost"),
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1")}))
-                .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()))
-                .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
-        return sign(b, caKeys.getPrivate());
-    }
-
-    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
-            throws java.security.GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException {
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
-    }
-
-    private static BigInteger serial() {
-        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
-    }
-
-    private static X509Certificate readCert(Path file) throws IOException, java.security.GeneralSecurityException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
-            Object o = p.readObject();
-            if (!(o instanceof X509CertificateHolder holder)) {
-                throw new IOException(file + ": no PEM certificate");
-            }
-            return new JcaX509CertificateConverter().getCertificate(holder);
+    private boolean present(String... names) throws IOException {
+        for (String name : names) {
+            if (!DevPki.nonEmpty(file(name))) return false;
         }
+        return true;
     }
 
-    /** The CA key as openssl or this command writes it: PKCS#8 or SEC1 ("EC PRIVATE KEY"). */
-    private static PrivateKey readKey(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
-            Object o = p.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            if (o instanceof PEMKeyPair pair) {
-                return converter.getPrivateKey(pair.getPrivateKeyInfo());
-            }
-            if (o instanceof PrivateKeyInfo info) {
-                return converter.getPrivateKey(info);
-            }
-            throw new IOException(file + ": no unencrypted PEM private key");
+    /** {@code NAME.crt}/{@code NAME.key}: made when {@code fresh}, else read. */
+    private DevPki.Ca ca(String name, String subject, boolean fresh, Instant now)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
+        Path crt = file(name + ".crt");
+        Path key = file(name + ".key");
+        if (!fresh) {
+            System.out.println("gen-certs: reusing the CA in " + crt);
+            return DevPki.readCa(crt, key);
         }
+        KeyPair keys = DevPki.ecKeyPair();
+        X509Certificate cert = DevPki.caCertificate(subject, keys, now);
+        DevPki.writeKey(key, keys.getPrivate());
+        DevPki.writeCert(crt, cert);
+        System.out.println("gen-certs: wrote " + crt + " and " + key);
+        return new DevPki.Ca(cert, keys);
     }
 
-    private static void writeCert(Path file, X509Certificate cert) throws IOException {
-        writePem(file, cert, "rw-r--r--");
+    /** A client certificate {@code NAME.crt}/{@code NAME.key} with one URI SAN, when missing or its CA is new. */
+    private void client(DevPki.Ca clientCa, boolean newCa, String name, String subject, String uri, Instant now,
+                        Instant notAfter) throws IOException, GeneralSecurityException, OperatorCreationException {
+        if (!newCa && present(name + ".crt", name + ".key")) return;
+        KeyPair keys = DevPki.ecKeyPair();
+        X509Certificate cert = DevPki.leaf(clientCa, subject, keys.getPublic(), now, notAfter,
+                KeyPurposeId.id_kp_clientAuth, new GeneralName(GeneralName.uniformResourceIdentifier, uri));
+        write(name, cert, keys);
+        System.out.println("gen-certs: wrote " + file(name + ".crt") + " and " + file(name + ".key") + " ("
+                + subject + ", " + uri + ")");
     }
 
-    private static void writeKey(Path file, PrivateKey key) throws IOException {
-        writePem(file, new JcaPKCS8Generator(key, null), "rw-------");
-    }
-
-    /** Writes to a temporary file created with its final mode, then moves it into place: a key is never readable by others. */
-    private static void writePem(Path file, Object pemObject, String mode) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp;
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            Set<PosixFilePermission> perms = PosixFilePermissions.fromString(mode);
-            tmp = Files.createTempFile(dir, ".gen-certs", ".tmp", PosixFilePermissions.asFileAttribute(perms));
-        } else {
-            tmp = Files.createTempFile(dir, ".gen-certs", ".tmp");
-        }
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.US_ASCII); JcaPEMWriter pem = new JcaPEMWriter(w)) {
-                pem.writeObject(pemObject);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+    private void write(String name, X509Certificate cert, KeyPair keys) throws IOException {
+        DevPki.writeKey(file(name + ".key"), keys.getPrivate());
+        DevPki.writeCert(file(name + ".crt"), cert);
     }
 }

@@ -34,9 +34,10 @@ import java.util.stream.Collectors;
  * {@code authgate jwt inspect [--config FILE --route NAME]}: reads a token from stdin and prints its header, claims
  * and time facts; with a route, also the verdict and reason the route would give (its static keys, and each
  * {@code jwks_url} fetched once now). Never prints the signature. Exit 0 when the token parses (and the route, if
- * given, accepts it), 1 when it does not, 2 on a usage error.
+ * given, accepts it), 1 when it does not, 2 on a usage error. {@code authgate jwt mint} ({@link JwtMintCommand}) signs a
+ * token for development and tests.
  */
-@Command(name = "jwt", description = "JWT tools.", subcommands = {JwtCommand.Inspect.class})
+@Command(name = "jwt", description = "JWT tools.", subcommands = {JwtCommand.Inspect.class, JwtMintCommand.class})
 public final class JwtCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
     boolean help;

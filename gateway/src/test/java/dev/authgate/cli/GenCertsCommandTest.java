@@ -91,6 +91,72 @@ class GenCertsCommandTest {
         assertNotEquals(ca, Files.readString(certs.resolve("ca.crt")), "--force makes a new CA");
     }
 
+    @Test
+    void makesAClientCaTwoClientCertificatesAndTheDemoJwtKeyPair() throws Exception {
+        Path certs = dir.resolve("clients");
+        assertEquals(0, Main.execute("gen-certs", "--dir", certs.toString()));
+        for (String key : List.of("client-ca.key", "client.key", "client-other.key", "jwt-demo.key")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(certs.resolve(key))), key);
+            assertTrue(Files.readString(certs.resolve(key)).startsWith("-----BEGIN PRIVATE KEY-----"), key);
+        }
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(certs.resolve("jwt-demo.pub"))));
+        X509Certificate clientCa = read(certs.resolve("client-ca.crt"));
+        assertEquals("CN=authgate dev client CA", clientCa.getSubjectX500Principal().getName());
+        assertTrue(clientCa.getBasicConstraints() >= 0, "a CA certificate");
+        for (String[] c : new String[][] {{"client", "CN=demo-partner", GenCertsCommand.PARTNER_SAN},
+                {"client-other", "CN=demo-other", GenCertsCommand.OTHER_SAN}}) {
+            X509Certificate leaf = read(certs.resolve(c[0] + ".crt"));
+            leaf.verify(clientCa.getPublicKey());
+            assertEquals(c[1], leaf.getSubjectX500Principal().getName());
+            assertEquals(List.of(List.of(6, c[2])), leaf.getSubjectAlternativeNames().stream().map(List::copyOf).toList());
+            assertEquals(List.of("1.3.6.1.5.5.7.3.2"), leaf.getExtendedKeyUsage(), "clientAuth");
+            assertEquals(-1, leaf.getBasicConstraints());
+        }
+        // The JWT pair belongs together: a signature by the private key verifies with the public one.
+        java.security.PrivateKey jwtKey = DevPki.readKey(certs.resolve("jwt-demo.key"));
+        String pub = Files.readString(certs.resolve("jwt-demo.pub"));
+        assertTrue(pub.startsWith("-----BEGIN PUBLIC KEY-----"), pub);
+        java.security.PublicKey jwtPub = java.security.KeyFactory.getInstance("EC").generatePublic(
+                new java.security.spec.X509EncodedKeySpec(java.util.Base64.getMimeDecoder().decode(
+                        pub.replaceAll("-----[A-Z ]+-----", ""))));
+        java.security.Signature sig = java.security.Signature.getInstance("SHA256withECDSA");
+        sig.initSign(jwtKey);
+        sig.update(new byte[] {1, 2, 3});
+        byte[] signature = sig.sign();
+        sig.initVerify(jwtPub);
+        sig.update(new byte[] {1, 2, 3});
+        assertTrue(sig.verify(signature), "jwt-demo.key and jwt-demo.pub are one pair");
+    }
+
+    @Test
+    void anOlderCertsFolderWithOnlyTheCaAndServerGetsTheNewFilesAndKeepsItsOwn() throws Exception {
+        Path certs = dir.resolve("old");
+        assertEquals(0, Main.execute("gen-certs", "--dir", certs.toString()));
+        String ca = Files.readString(certs.resolve("ca.crt"));
+        String server = Files.readString(certs.resolve("server.crt"));
+        String clientCa = Files.readString(certs.resolve("client-ca.crt"));
+        for (String name : List.of("client.crt", "client.key", "client-other.crt", "client-other.key",
+                "jwt-demo.key", "jwt-demo.pub")) {
+            Files.delete(certs.resolve(name));
+        }
+        assertEquals(0, Main.execute("gen-certs", "--dir", certs.toString()));
+        assertEquals(ca, Files.readString(certs.resolve("ca.crt")));
+        assertEquals(server, Files.readString(certs.resolve("server.crt")));
+        assertEquals(clientCa, Files.readString(certs.resolve("client-ca.crt")), "the client CA is reused");
+        read(certs.resolve("client.crt")).verify(read(certs.resolve("client-ca.crt")).getPublicKey());
+        assertTrue(Files.size(certs.resolve("jwt-demo.pub")) > 0);
+
+        // A new client CA remakes both client certificates, and nothing else.
+        String client = Files.readString(certs.resolve("client.crt"));
+        String jwt = Files.readString(certs.resolve("jwt-demo.pub"));
+        Files.delete(certs.resolve("client-ca.key"));
+        assertEquals(0, Main.execute("gen-certs", "--dir", certs.toString()));
+        assertNotEquals(client, Files.readString(certs.resolve("client.crt")));
+        read(certs.resolve("client-other.crt")).verify(read(certs.resolve("client-ca.crt")).getPublicKey());
+        assertEquals(server, Files.readString(certs.resolve("server.crt")));
+        assertEquals(jwt, Files.readString(certs.resolve("jwt-demo.pub")));
+    }
+
     private static void handshake(ServerTls tls, Path caCert) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         List<Channel> accepted = new CopyOnWriteArrayList<>();

@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every YAML file shipped in {@code config/} and {@code config/examples/} loads with the real {@link ConfigLoader}:
  * the directories are listed, so a file dropped there is loaded too. Each file is copied to the same place in a temp
- * tree that provides what the shipped configs reference (a certificate and key under {@code certs/} next to each
- * folder and one level up, {@code conf/htpasswd}); every {@code ${env:NAME}} gets a value. A config that needs
+ * tree that provides what the shipped configs reference (a certificate and key, a client CA and a JWT public key under
+ * {@code certs/} next to each folder and one level up, {@code conf/htpasswd}); every {@code ${env:NAME}} gets a value. A config that needs
  * anything else fails here, naming the file and what is missing: nothing is skipped.
  */
 class ShippedConfigsTest {
@@ -52,6 +52,12 @@ class ShippedConfigsTest {
         }
         // config/bench.yaml's jwt route: the public half of the key scripts/bench signs its tokens with
         Files.writeString(tree.resolve("config/certs/jwt.pub"), ecPublicKeyPem(), StandardCharsets.US_ASCII);
+        // What scripts/gen-certs also makes for the demo's mtls and jwt routes (config/gateway.yaml: ../certs/).
+        String jwtPublicKey = ecPublicKeyPem();
+        for (Path dir : List.of(certs.dir(), tree.resolve("config/certs"), tree.resolve("config/examples/certs"))) {
+            Files.copy(certs.caCert(), dir.resolve("client-ca.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(dir.resolve("jwt-demo.pub"), jwtPublicKey, StandardCharsets.US_ASCII);
+        }
         Path htpasswd = tree.resolve("config/conf/htpasswd");
         Files.createDirectories(htpasswd.getParent());
         Files.writeString(htpasswd, "ops:" + at.favre.lib.crypto.bcrypt.BCrypt.withDefaults()

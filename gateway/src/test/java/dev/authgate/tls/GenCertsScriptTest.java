@@ -42,6 +42,32 @@ class GenCertsScriptTest {
         assertTrue(second.contains("already present"), second);
         assertEquals(serverPem, Files.readString(certDir.resolve("server.crt")), "a second run must change nothing");
 
+        // The same files as `authgate gen-certs` writes (the script's fallback without openssl).
+        Path javaDir = dir.resolve("java");
+        assertEquals(0, dev.authgate.Main.execute("gen-certs", "--dir", javaDir.toString()));
+        assertEquals(listing(javaDir), listing(certDir));
+        for (String name : listing(certDir)) {
+            String mode = java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(certDir.resolve(name)));
+            assertEquals(name.endsWith(".key") ? "rw-------" : "rw-r--r--", mode, name);
+        }
+        X509Certificate client = read(certDir.resolve("client.crt"));
+        client.verify(read(certDir.resolve("client-ca.crt")).getPublicKey());
+        assertEquals("CN=demo-partner", client.getSubjectX500Principal().getName());
+        assertEquals("[[6, spiffe://authgate.demo/partner]]", String.valueOf(client.getSubjectAlternativeNames()));
+        assertEquals(java.util.List.of("1.3.6.1.5.5.7.3.2"), client.getExtendedKeyUsage());
+        assertTrue(Files.readString(certDir.resolve("jwt-demo.key")).startsWith("-----BEGIN PRIVATE KEY-----"));
+        assertTrue(Files.readString(certDir.resolve("jwt-demo.pub")).startsWith("-----BEGIN PUBLIC KEY-----"));
+
+        // An older certs/ with the CA and server files only gets the rest, and keeps those.
+        for (String name : listing(certDir)) {
+            if (name.startsWith("client") || name.startsWith("jwt")) Files.delete(certDir.resolve(name));
+        }
+        String third = run(certDir);
+        assertTrue(third.contains("reusing the CA"), third);
+        assertEquals(listing(javaDir), listing(certDir));
+        assertEquals(serverPem, Files.readString(certDir.resolve("server.crt")), "the server pair is kept");
+
         ServerTls tls = SslContexts.load(new TlsConfig(certDir.resolve("server.crt"), certDir.resolve("server.key"), null));
         Instant in390Days = Instant.now().plus(Duration.ofDays(390));
         assertTrue(tls.notAfter().isAfter(in390Days), "leaf should be valid for ~397 days: " + tls.notAfter());
@@ -60,6 +86,18 @@ class GenCertsScriptTest {
             assertEquals("hi", new String(in.readNBytes(2), StandardCharsets.US_ASCII));
         } finally {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static java.util.List<String> listing(Path d) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(d)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static X509Certificate read(Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
     }
 
