@@ -2,6 +2,7 @@ package dev.authgate.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -32,8 +33,8 @@ import java.util.Set;
  * the route can answer with a reason, instead of a TLS alert that tells the sender nothing); this class gives the
  * verdict afterwards: PKIX path validation against the CA bundle (signatures, name chaining, CA constraints,
  * validity at the current time), extended key usage {@code clientAuth} when the leaf restricts its usage, then every
- * certificate of the path against the CRLs. Built with the TLS context and swapped with it on reload; immutable and
- * thread-safe.
+ * certificate of the path against the CRLs. Trusted verdicts are remembered per chain within its validity
+ * ({@link TrustedChains}). Built with the TLS context and swapped with it on reload; thread-safe.
  */
 public final class ClientCertVerifier {
     static final String CLIENT_CA = "client_ca";
@@ -45,6 +46,7 @@ public final class ClientCertVerifier {
     private final Set<TrustAnchor> anchors = new HashSet<>();
     private final List<X509CRL> crls;
     private final Clock clock;
+    private final TrustedChains trusted = new TrustedChains();
 
     ClientCertVerifier(List<X509Certificate> cas, List<X509CRL> crls, Clock clock) {
         this.cas = List.copyOf(cas);
@@ -127,6 +129,9 @@ public final class ClientCertVerifier {
         }
         X509Certificate leaf = chain.get(0);
         Instant now = clock.instant();
+        ByteBuffer key = TrustedChains.key(chain);
+        ClientCertificate known = trusted.get(key, now);
+        if (known != null) return known;
         String problem = pathProblem(chain, now);
         if (problem != null) {
             boolean expired = problem.startsWith("expired") || problem.startsWith("not valid");
@@ -150,7 +155,9 @@ public final class ClientCertVerifier {
                 }
             }
         }
-        return new ClientCertificate(ClientCertificate.Verdict.TRUSTED, chain, null);
+        ClientCertificate ok = new ClientCertificate(ClientCertificate.Verdict.TRUSTED, chain, null);
+        trusted.put(key, ok);
+        return ok;
     }
 
     /** Null when the path validates now; else what is wrong, starting with "expired"/"not valid" for time. */
