@@ -32,8 +32,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code authgate run --config FILE [--log-format text|json] [--drain-timeout 30s]}: start the gateway (the default
- * command) with its admin listener, hot reload (file changes and {@code SIGHUP}) and graceful drain.
+ * {@code authgate run --config FILE [--log-format text|json] [--drain-timeout 30s] [--warmup 4s]}: start the gateway
+ * (the default command) with its admin listener, hot reload (file changes and {@code SIGHUP}) and graceful drain,
+ * after a built-in warm-up ({@link Warmup}).
  *
  * <p>Exit codes: 1 when the config is invalid or an address cannot be bound, 2 on a usage error. Otherwise it runs
  * until {@code SIGTERM} or {@code SIGINT}: then it drains ({@code /readyz} answers 503, the listener closes, idle
@@ -59,6 +60,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE})")
     String drainTimeout;
 
+    @Option(names = "--warmup", defaultValue = "4s",
+            description = "before the listener opens (and /readyz turns 200), serve a mix of requests to a "
+                    + "throw-away loopback gateway for this long, so that the first real requests meet compiled "
+                    + "code; 0s: off (default: ${DEFAULT-VALUE})")
+    String warmup;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!"text".equals(logFormat) && !"json".equals(logFormat)) {
@@ -70,6 +77,13 @@ public final class RunCommand implements Callable<Integer> {
             drain = Durations.parse(drainTimeout);
         } catch (IllegalArgumentException e) {
             System.err.println("run: --drain-timeout: " + e.getMessage());
+            return 2;
+        }
+        Duration warmupBudget;
+        try {
+            warmupBudget = Durations.parse(warmup);
+        } catch (IllegalArgumentException e) {
+            System.err.println("run: --warmup: " + e.getMessage());
             return 2;
         }
         GatewayConfig cfg;
@@ -91,6 +105,7 @@ public final class RunCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        Warmup.run(warmupBudget); // after the config is known to be valid, before anything listens
         SharedState state = SharedState.open(cfg.state(), metrics, REPLAY_STORE_ENTRIES);
         UpstreamForwarder forwarder = new UpstreamForwarder();
         GatewayServer server;

@@ -1,7 +1,15 @@
 package dev.authgate.observe;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.AppenderBase;
+import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes {@link AccessLogEntry} lines on the logger {@value #LOGGER_NAME} at INFO. The entry is the single argument
@@ -20,5 +28,38 @@ public final class AccessLog {
 
     public static void write(AccessLogEntry entry) {
         LOG.info("{}", entry);
+    }
+
+    /**
+     * Until the returned handle is closed, access-log lines are formatted as usual and then dropped: the built-in
+     * warm-up (cli/Warmup) drives requests through the real code, the access log included, and none of them may reach
+     * the log. Without logback as the backend, nothing changes (the warm-up's lines are then written).
+     */
+    public static AutoCloseable discardLines() {
+        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+        if (!(factory instanceof LoggerContext)) return () -> { };
+        LoggerContext context = (LoggerContext) factory;
+        ch.qos.logback.classic.Logger access = context.getLogger(LOGGER_NAME);
+        List<Appender<ILoggingEvent>> saved = new ArrayList<>();
+        access.iteratorForAppenders().forEachRemaining(saved::add);
+        boolean additive = access.isAdditive();
+        AppenderBase<ILoggingEvent> sink = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                event.getFormattedMessage(); // the formatting is part of the path being warmed
+            }
+        };
+        sink.setContext(context);
+        sink.setName("authgate-warmup-discard");
+        sink.start();
+        access.addAppender(sink);
+        access.setAdditive(false);
+        saved.forEach(access::detachAppender);
+        return () -> {
+            saved.forEach(access::addAppender);
+            access.setAdditive(additive);
+            access.detachAppender(sink);
+            sink.stop();
+        };
     }
 }

@@ -59,10 +59,17 @@ class RunCommandTest {
             Files.writeString(file, "listen:\n  address: 127.0.0.1:" + taken.getLocalPort() + "\nroutes:\n"
                     + "  - name: a\n    match: { path: /a }\n    respond: 204\n    auth: none\n");
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            assertEquals(1, run(err, "run", "--config", file.toString()));
+            assertEquals(1, run(err, "run", "--config", file.toString(), "--warmup", "0s"));
             String message = err.toString(StandardCharsets.UTF_8);
             assertTrue(message.contains("listen.address: cannot bind 127.0.0.1:" + taken.getLocalPort()), message);
         }
+    }
+
+    @Test
+    void exitsWith2OnABadWarmup(@TempDir Path dir) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, run(err, "run", "--config", dir.resolve("x.yaml").toString(), "--warmup", "soon"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--warmup"));
     }
 
     @Test
@@ -81,7 +88,7 @@ class RunCommandTest {
                     + taken.getLocalPort() + "\nroutes:\n  - name: a\n    match: { path: /a }\n    respond: 204\n"
                     + "    auth: none\n");
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            assertEquals(1, run(err, "run", "--config", file.toString()));
+            assertEquals(1, run(err, "run", "--config", file.toString(), "--warmup", "0s"));
             String message = err.toString(StandardCharsets.UTF_8);
             assertTrue(message.contains("admin.address: cannot bind 127.0.0.1:" + taken.getLocalPort()), message);
         }
