@@ -115,7 +115,7 @@ start_authgate() {
     ${6:+-e "$6"} "$ROOT/config/bench.yaml" > "$cfg"
   [[ -z $extra ]] || printf '%s\n' "$extra" >> "$cfg"
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of words
-  launch "$name" java -Dio.netty.eventLoopThreads="$WORKERS" $opts -jar "$jar" run --config "$cfg"
+  launch "$name" "${AUTHGATE_JAVA:-java}" -Dio.netty.eventLoopThreads="$WORKERS" $opts -jar "$jar" run --config "$cfg"
   wait_port "$port" 90 "$name"
 }
 
