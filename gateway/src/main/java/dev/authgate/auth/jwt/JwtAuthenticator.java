@@ -109,4 +109,9 @@ final class JwtAuthenticator implements Authenticator {
     public String toString() {
         return "JwtAuthenticator" + sources.keySet();
     }
+
+    /** Signature checks the verifier saved by remembering verified tokens (tests). */
+    long cachedSignatures() {
+        return verifier.cachedSignatures();
+    }
 }

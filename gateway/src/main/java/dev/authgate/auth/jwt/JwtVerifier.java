@@ -3,6 +3,7 @@ package dev.authgate.auth.jwt;
 import com.nimbusds.jose.JOSEException;
 import dev.authgate.http.Reason;
 
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,12 +18,14 @@ import java.util.concurrent.CompletionStage;
  * ({@code token_algorithm_not_allowed}), {@code iss} configured ({@code token_issuer_unknown}), {@code alg} in that
  * issuer's list ({@code token_algorithm_not_allowed}), keys loaded ({@code keys_unavailable}), a key with the
  * {@code kid} after at most one refetch ({@code token_key_unknown}), the signature ({@code token_signature_invalid}),
- * then the claims ({@link JwtClaims}). nimbus parses and verifies; the decisions are here.
+ * then the claims ({@link JwtClaims}). nimbus parses and verifies; the decisions are here. A token whose signature
+ * verified before is not verified again ({@link VerifiedTokens}); its claims are judged every time.
  */
 final class JwtVerifier {
     private final JwtConfig config;
     private final Map<String, KeySource> sources;
     private final Clock clock;
+    private final VerifiedTokens verified = new VerifiedTokens();
 
     JwtVerifier(JwtConfig config, Map<String, KeySource> sources, Clock clock) {
         this.config = config;
@@ -64,7 +67,7 @@ final class JwtVerifier {
         }
         String kid = t.kid();
         if (!keys.withKid(kid).isEmpty()) {
-            return done(verifyWith(t, issuer, keys, source, now));
+            return done(verifyWith(token, t, issuer, keys, source, now));
         }
         return source.refetchForUnknownKid(now).thenApply(after -> {
             Instant later = clock.instant();
@@ -72,11 +75,12 @@ final class JwtVerifier {
                 return JwtVerdict.unavailable(source.unavailableDetail(later), source.retryAfterSeconds(later), t,
                         later);
             }
-            return verifyWith(t, issuer, after, source, later);
+            return verifyWith(token, t, issuer, after, source, later);
         });
     }
 
-    private JwtVerdict verifyWith(JwtToken t, JwtIssuer issuer, KeySet keys, KeySource source, Instant now) {
+    private JwtVerdict verifyWith(String token, JwtToken t, JwtIssuer issuer, KeySet keys, KeySource source,
+                                  Instant now) {
         String kid = t.kid();
         List<JwtKey> candidates = keys.withKid(kid);
         if (candidates.isEmpty()) {
@@ -96,9 +100,13 @@ final class JwtVerifier {
                     + " is " + candidates.get(0).describe() : "no key of the issuer") + " and cannot verify " + alg,
                     t, now);
         }
+        ByteBuffer digest = VerifiedTokens.digest(token);
+        JwtKey known = verified.verifiedBy(digest, fitting);
+        if (known != null) return JwtClaims.check(config, issuer, t, known, now);
         for (JwtKey k : fitting) {
             try {
                 if (t.jws().verify(k.verifier())) {
+                    verified.remember(digest, k, t.claims().getExpirationTime(), now);
                     return JwtClaims.check(config, issuer, t, k, now);
                 }
             } catch (JOSEException e) {
@@ -123,6 +131,11 @@ final class JwtVerifier {
             if (issuer.algorithms().contains(a)) names.add(a.name());
         }
         return String.join(", ", names);
+    }
+
+    /** Signature checks saved by {@link VerifiedTokens} (tests). */
+    long cachedSignatures() {
+        return verified.hits();
     }
 
     private static CompletionStage<JwtVerdict> done(JwtVerdict v) {

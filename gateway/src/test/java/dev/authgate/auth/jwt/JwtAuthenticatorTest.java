@@ -203,6 +203,21 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void aVerifiedSignatureIsRememberedButTheClaimsAreJudgedAtEveryRequest() {
+        Authenticator a = jwt();
+        String token = es256(good()); // exp: NOW + 12m
+        probe.accepted(a, probe.request("Authorization", "Bearer " + token));
+        probe.accepted(a, probe.request("Authorization", "Bearer " + token));
+        assertEquals(1, ((JwtAuthenticator) a).cachedSignatures(), "the second request skips the signature check");
+        String[] p = token.split("\\.");
+        rejected(a, p[0] + "." + TestTokens.b64(good().sub("admin").json()) + "." + p[2],
+                Reason.TOKEN_SIGNATURE_INVALID); // the same signature over other claims is another token
+        clock.advance(Duration.ofMinutes(12).plusSeconds(61));
+        rejected(a, token, Reason.TOKEN_EXPIRED); // remembered or not, exp is judged now
+        assertEquals(2, ((JwtAuthenticator) a).cachedSignatures());
+    }
+
+    @Test
     void audienceIsAnyOfAStringOrAnArray() {
         Authenticator a = jwt();
         probe.accepted(a, probe.request("Authorization", "Bearer " + es256(good().aud(List.of("x", "orders-api")))));
