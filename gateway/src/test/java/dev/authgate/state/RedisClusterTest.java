@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code state.store: redis} with {@code cluster: true} against a real three-master Redis Cluster (no replicas),
  * through the real gateway over TLS: replay keys on every master, a slot moved while the gateway runs (ASK while it
  * migrates, MOVED after), and a master killed (its slots answer 503 {@code store_unavailable}, the others and the
- * bearer route go on). The one-node cluster of {@code RedisConnectionTest} proves only the cluster client path.
+ * bearer route go on, also after its circuit breaker opened: one per master). The one-node cluster of
+ * {@code RedisConnectionTest} proves only the cluster client path.
  */
 class RedisClusterTest {
     private static final String SECRET = "whsec-" + UUID.randomUUID();
@@ -185,6 +186,17 @@ class RedisClusterTest {
             assertEquals(200, bearer().status(), "a route without replay protection is unaffected");
             backend.takeRequest();
         }
+        // failures in a row on the dead master (more than the breaker's threshold) do not stop the live ones
+        for (int i = 0; i < RedisStateStore.BREAKER_THRESHOLD + 1; i++) {
+            assertEquals(503, send(delivery(idOn(victimId))).status());
+        }
+        String next = idOn(alive);
+        assertEquals(200, send(delivery(next)).status(), "the breaker is per master: a live master's slot passes");
+        backend.takeRequest();
+        awaitCommitted(alive, next);
+        String opened = "master 127.0.0.1:" + victim.port() + " of " + cluster.url() + " (cluster) failed 3 times";
+        assertTrue(ours.lines().stream().anyMatch(l -> l.contains(opened)), "the breaker names the master: "
+                + ours.lines());
         assertEquals(0, backend.pendingRequests(), "nothing was forwarded unprotected");
         assertTrue(metrics.scrape().contains("op=\"claim\",result=\"timeout\"")
                 || metrics.scrape().contains("op=\"claim\",result=\"error\""), "the failed claims are counted");
