@@ -291,7 +291,7 @@ public final class RedisStateStore implements AutoCloseable {
     private static RedisClusterNode masterOf(Live l, String key) {
         if (!(l.connection() instanceof StatefulRedisClusterConnection)) return null;
         return ((StatefulRedisClusterConnection<String, String>) l.connection()).getPartitions()
-                .getPartitionBySlot(SlotHash.getSlot(key));
+                .getMasterBySlot(SlotHash.getSlot(key));
     }
 
     static Throwable unwrap(Throwable e) {
