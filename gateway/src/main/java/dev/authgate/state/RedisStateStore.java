@@ -32,13 +32,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -227,10 +227,8 @@ public final class RedisStateStore implements AutoCloseable {
         CircuitBreaker breaker = master == null ? this.breaker
                 : masterBreakers.computeIfAbsent(master.getNodeId(), id -> new CircuitBreaker(BREAKER_THRESHOLD,
                         BREAKER_OPEN));
-        String where = master == null ? describe() : "master " + master.getUri().getHost() + ":"
-                + master.getUri().getPort() + " of " + describe();
         if (breaker.open()) {
-            return unavailable(op, "failing, circuit open" + (master == null ? "" : " for its " + where));
+            return unavailable(op, "failing, circuit open" + (master == null ? "" : " for its " + where(master)));
         }
         long started = System.nanoTime();
         CompletionStage<T> stage;
@@ -242,12 +240,12 @@ public final class RedisStateStore implements AutoCloseable {
         return stage.whenComplete((v, error) -> {
             long nanos = System.nanoTime() - started;
             if (error == null) {
-                if (breaker.succeeded()) LOG.info("state store: {} answers again; circuit closed", where);
+                if (breaker.succeeded()) LOG.info("state store: {} answers again; circuit closed", where(master));
                 metrics.operation(op, "ok", nanos);
             } else {
                 if (breaker.failed()) {
                     LOG.warn("state store: {} failed {} times in a row ({}); circuit open: answering by "
-                            + "state.on_failure without calling it for {} at a time", where, BREAKER_THRESHOLD,
+                            + "state.on_failure without calling it for {} at a time", where(master), BREAKER_THRESHOLD,
                             summary(error), Durations.format(BREAKER_OPEN));
                 }
                 metrics.operation(op, unwrap(error) instanceof RedisCommandTimeoutException ? "timeout" : "error",
@@ -282,6 +280,12 @@ public final class RedisStateStore implements AutoCloseable {
             if (b.open()) return true;
         }
         return false;
+    }
+
+    /** For log lines: the store, or a Cluster master of it ({@code master 10.0.0.5:6379 of redis://...}). */
+    private String where(RedisClusterNode master) {
+        return master == null ? describe()
+                : "master " + master.getUri().getHost() + ":" + master.getUri().getPort() + " of " + describe();
     }
 
     /**
