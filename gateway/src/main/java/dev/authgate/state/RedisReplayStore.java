@@ -42,7 +42,7 @@ public final class RedisReplayStore implements ReplayStore {
         String token = newOwner();
         String k = keys.replay(key);
         long ttl = Math.max(1, inFlightTtl.toMillis());
-        return store.<String>call("claim", c -> c.setGet(k, IN_FLIGHT + token, SetArgs.Builder.nx().px(ttl)))
+        return store.<String>call("claim", k, c -> c.setGet(k, IN_FLIGHT + token, SetArgs.Builder.nx().px(ttl)))
                 .thenApply(previous -> {
                     if (previous == null) return new Claim(key, Outcome.CLAIMED, token);
                     return new Claim(key, COMMITTED.equals(previous) ? Outcome.DUPLICATE : Outcome.IN_FLIGHT, null);

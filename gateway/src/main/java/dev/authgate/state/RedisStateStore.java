@@ -17,8 +17,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -30,18 +32,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
  * The connection to the shared Redis (standalone, TLS, Sentinel or Cluster) with the settings a gateway needs, and
  * the one way every shared-state call goes: {@link #call}, which counts and times it, fails fast while the store is
- * down, and trips a circuit breaker after consecutive failures.
+ * down, and trips a circuit breaker after consecutive failures (in a Cluster, one per master: a master that fails
+ * opens the breaker of its own slots only).
  *
  * <p>Lettuce's defaults are wrong for a request path, so: commands are rejected while disconnected (not queued for
  * later), each has {@code command_timeout}, the request queue is bounded, TCP keepalive and TCP_USER_TIMEOUT find a
@@ -71,8 +75,10 @@ public final class RedisStateStore implements AutoCloseable {
     private final ClientResources resources;
     private final AbstractRedisClient client;
     private final RedisURI uri;
-    private final AtomicInteger failures = new AtomicInteger();
-    private volatile long breakerOpenedAt;
+    /** The standalone or Sentinel server's breaker; in a Cluster, the one for a key whose master is unknown. */
+    private final CircuitBreaker breaker = new CircuitBreaker(BREAKER_THRESHOLD, BREAKER_OPEN);
+    /** A Cluster's breakers, one per master (by node id): a dead master must not stop the others' slots. */
+    private final Map<String, CircuitBreaker> masterBreakers = new ConcurrentHashMap<>();
     /** The connection and its commands, published together once connected. */
     private volatile Live live;
     private volatile boolean closed;
@@ -141,13 +147,16 @@ public final class RedisStateStore implements AutoCloseable {
         return config.describe();
     }
 
-    /** Connected, and the breaker closed: {@code authgate_state_store_up}. */
+    /** Connected, and every breaker closed (in a Cluster, every master's): {@code authgate_state_store_up}. */
     public boolean up() {
         Live l = live;
         return l != null && l.connection().isOpen() && !breakerOpen();
     }
 
-    /** {@code up}, {@code connecting} (never connected yet), {@code down} or {@code failing} (breaker open). */
+    /**
+     * {@code up}, {@code connecting} (never connected yet), {@code down} or {@code failing} (a breaker open; in a
+     * Cluster, one master's is enough).
+     */
     public String state() {
         Live l = live;
         if (l == null) return "connecting";
@@ -204,16 +213,23 @@ public final class RedisStateStore implements AutoCloseable {
     }
 
     /**
-     * Runs one command (or script) against the store, counted and timed as {@code op}. Fails fast with
-     * {@link StoreUnavailableException} while not connected or while the breaker is open.
+     * Runs one command (or script) on {@code key} against the store, counted and timed as {@code op}. Fails fast with
+     * {@link StoreUnavailableException} while not connected or while the breaker of {@code key}'s server is open.
      */
-    <T> CompletionStage<T> call(String op, Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
+    <T> CompletionStage<T> call(String op, String key,
+                                Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
         Live l = live;
         if (closed || l == null || !l.connection().isOpen()) {
             return unavailable(op, closed ? "closed" : l == null ? "not connected yet" : "disconnected");
         }
         RedisClusterAsyncCommands<String, String> c = l.commands();
-        if (breakerOpen()) return unavailable(op, "failing, circuit open");
+        RedisClusterNode master = masterOf(l, key);
+        CircuitBreaker breaker = master == null ? this.breaker
+                : masterBreakers.computeIfAbsent(master.getNodeId(), id -> new CircuitBreaker(BREAKER_THRESHOLD,
+                        BREAKER_OPEN));
+        if (breaker.open()) {
+            return unavailable(op, "failing, circuit open" + (master == null ? "" : " for its " + where(master)));
+        }
         long started = System.nanoTime();
         CompletionStage<T> stage;
         try {
@@ -224,10 +240,14 @@ public final class RedisStateStore implements AutoCloseable {
         return stage.whenComplete((v, error) -> {
             long nanos = System.nanoTime() - started;
             if (error == null) {
-                succeeded();
+                if (breaker.succeeded()) LOG.info("state store: {} answers again; circuit closed", where(master));
                 metrics.operation(op, "ok", nanos);
             } else {
-                failed(error);
+                if (breaker.failed()) {
+                    LOG.warn("state store: {} failed {} times in a row ({}); circuit open: answering by "
+                            + "state.on_failure without calling it for {} at a time", where(master), BREAKER_THRESHOLD,
+                            summary(error), Durations.format(BREAKER_OPEN));
+                }
                 metrics.operation(op, unwrap(error) instanceof RedisCommandTimeoutException ? "timeout" : "error",
                         nanos);
             }
@@ -237,7 +257,7 @@ public final class RedisStateStore implements AutoCloseable {
     /** {@code EVALSHA}, and {@code EVAL} (which also reloads the script cache) when Redis answers NOSCRIPT. */
     <T> CompletionStage<T> script(String op, LuaScript script, ScriptOutputType type, String key, String... args) {
         String[] keys = {key};
-        return call(op, c -> c.<T>evalsha(script.sha1(), type, keys, args)
+        return call(op, key, c -> c.<T>evalsha(script.sha1(), type, keys, args)
                 .handle((v, error) -> {
                     if (error == null) return CompletableFuture.completedFuture(v);
                     if (unwrap(error) instanceof RedisNoScriptException) {
@@ -255,25 +275,27 @@ public final class RedisStateStore implements AutoCloseable {
     }
 
     private boolean breakerOpen() {
-        return failures.get() >= BREAKER_THRESHOLD && System.nanoTime() - breakerOpenedAt < BREAKER_OPEN.toNanos();
+        if (breaker.open()) return true;
+        for (CircuitBreaker b : masterBreakers.values()) {
+            if (b.open()) return true;
+        }
+        return false;
     }
 
-    private void succeeded() {
-        if (failures.getAndSet(0) >= BREAKER_THRESHOLD) {
-            LOG.info("state store: {} answers again; circuit closed", describe());
-        }
+    /** For log lines: the store, or a Cluster master of it ({@code master 10.0.0.5:6379 of redis://...}). */
+    private String where(RedisClusterNode master) {
+        return master == null ? describe()
+                : "master " + master.getUri().getHost() + ":" + master.getUri().getPort() + " of " + describe();
     }
 
-    private void failed(Throwable error) {
-        int n = failures.incrementAndGet();
-        if (n >= BREAKER_THRESHOLD) {
-            breakerOpenedAt = System.nanoTime();
-            if (n == BREAKER_THRESHOLD) {
-                LOG.warn("state store: {} failed {} times in a row ({}); circuit open: answering by "
-                        + "state.on_failure without calling it for {} at a time", describe(), n, summary(error),
-                        Durations.format(BREAKER_OPEN));
-            }
-        }
+    /**
+     * The Cluster master that serves {@code key}'s slot in the client's current topology (Lettuce's partitions,
+     * refreshed on MOVED and periodically), else null: not a Cluster, or the slot is not served.
+     */
+    private static RedisClusterNode masterOf(Live l, String key) {
+        if (!(l.connection() instanceof StatefulRedisClusterConnection)) return null;
+        return ((StatefulRedisClusterConnection<String, String>) l.connection()).getPartitions()
+                .getMasterBySlot(SlotHash.getSlot(key));
     }
 
     static Throwable unwrap(Throwable e) {

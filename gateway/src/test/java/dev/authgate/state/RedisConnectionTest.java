@@ -9,6 +9,7 @@ import dev.authgate.testing.Await;
 import dev.authgate.testing.LogCapture;
 import dev.authgate.testing.TestCerts;
 import dev.authgate.testing.TestRedis;
+import dev.authgate.testing.TestRedisCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The ways to reach Redis that §10 names, each against a real redis-server: ACL user and password, TLS
- * ({@code rediss://}, verified against a test CA), and Cluster (a one-node cluster holding every slot). The password
+ * ({@code rediss://}, verified against a test CA), and Cluster (a one-node cluster holding every slot; three masters
+ * and slot moves: {@code RedisClusterTest}). The password
  * never reaches a log line.
  */
 class RedisConnectionTest {
@@ -111,12 +113,9 @@ class RedisConnectionTest {
 
     @Test
     void clusterOfOneNodeHoldingEverySlot() throws Exception {
-        redis = TestRedis.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                "--cluster-announce-ip", "127.0.0.1"); // a lone node does not know its own address otherwise
-        redis.command("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
-        Await.until("the cluster is ok", () -> String.valueOf(redis.command("CLUSTER", "INFO"))
-                .contains("cluster_state:ok"));
-        store = connect(redis.url(), true);
-        claimsWork(store);
+        try (TestRedisCluster cluster = TestRedisCluster.start(1)) {
+            store = connect(cluster.url(), true);
+            claimsWork(store);
+        }
     }
 }

@@ -24,6 +24,11 @@ public final class LogCapture implements AutoCloseable {
         return new LogCapture(type.getName());
     }
 
+    /** Every logger under {@code name}, e.g. {@code "io.lettuce"} or {@code "dev.authgate"}. */
+    public static LogCapture attach(String name) {
+        return new LogCapture(name);
+    }
+
     /** {@code LEVEL message} lines so far, e.g. {@code WARN listen.address: changed ...}. */
     public List<String> lines() {
         List<String> lines = new ArrayList<>();

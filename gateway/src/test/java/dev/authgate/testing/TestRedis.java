@@ -122,6 +122,11 @@ public final class TestRedis implements AutoCloseable {
         return this;
     }
 
+    /** Started and not killed (nor exited). */
+    public synchronized boolean running() {
+        return process != null && process.isAlive();
+    }
+
     /** {@code SIGKILL}: the server vanishes mid-traffic, its data with it. */
     public synchronized void kill() {
         if (process == null) return;
@@ -181,6 +186,18 @@ public final class TestRedis implements AutoCloseable {
      * throws AssertionError. Uses {@code AUTH} args from {@link #auth} when set.
      */
     public Object command(String... args) {
+        return commands(args);
+    }
+
+    /**
+     * {@code ASKING}, then {@code args} on the same connection: what a cluster client sends to a node that is
+     * importing the slot of the key (the node answers MOVED otherwise).
+     */
+    public Object asking(String... args) {
+        return commands(new String[] {"ASKING"}, args);
+    }
+
+    private Object commands(String[]... all) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(5000);
@@ -190,7 +207,11 @@ public final class TestRedis implements AutoCloseable {
                 write(out, auth);
                 read(in);
             }
-            write(out, args);
+            for (int i = 0; i < all.length - 1; i++) {
+                write(out, all[i]);
+                read(in);
+            }
+            write(out, all[all.length - 1]);
             return read(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
