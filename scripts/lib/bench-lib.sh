@@ -123,3 +123,19 @@ start_authgate() {
 machine_line() {
   echo "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 }
+
+# mint_jwt KEY: an ES256 access token for config/bench.yaml's jwt route, signed here with openssl (not by the code under test), valid for 6 hours
+# (no kid: a static key is known by its RFC 7638 thumbprint, and a token without kid is tried against the keys):
+# JOSE's ECDSA signature is r || s (32 bytes each), openssl's is DER, so the two integers are taken out of it.
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+mint_jwt() { # mint_jwt KEY_PEM
+  local now h c hex
+  now=$(date +%s)
+  h=$(printf '{"alg":"ES256","typ":"JWT"}' | b64url)
+  c=$(printf '{"iss":"https://bench.authgate.dev/","aud":"bench-api","sub":"bench","scope":"bench:read","iat":%d,"exp":%d}' \
+    "$now" $((now + 21600)) | b64url)
+  hex=$(printf '%s.%s' "$h" "$c" | openssl dgst -sha256 -sign "$1" \
+    | openssl asn1parse -inform DER | awk -F: '/INTEGER/ { v = $NF; while (length(v) < 64) v = "0" v; printf "%s", v }')
+  [[ ${#hex} == 128 ]] || die "could not mint the bench JWT"
+  printf '%s.%s.%s' "$h" "$c" "$(perl -e 'print pack("H*", $ARGV[0])' "$hex" | b64url)"
+}

@@ -54,6 +54,8 @@ final class UpstreamCall implements UpstreamListener {
     private long sendNanos;
     private boolean requestWritten;
     private ScheduledFuture<?> timer;
+    private long deadlineNanos;          // when the armed timer should act; only moves later while it is armed
+    private final Runnable timerTask = this::onTimer;
     private long lastReadNanos;
     private boolean skippingInterim;
     private int status;
@@ -105,13 +107,13 @@ final class UpstreamCall implements UpstreamListener {
         sendNanos = System.nanoTime();
         // Armed now so that a write that never completes (an upstream that stops reading) is bounded too; re-armed
         // for the full response_timeout once the last byte is written.
-        timer = loop.schedule(this::onTimer, responseTimeoutNanos, TimeUnit.NANOSECONDS);
+        arm(responseTimeoutNanos);
         FullHttpRequest r = request;
         request = null;
         connection.channel().writeAndFlush(r).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 requestWritten = true;
-                if (state == State.AWAITING_HEAD) rearm(responseTimeoutNanos);
+                if (state == State.AWAITING_HEAD) arm(responseTimeoutNanos);
             } else {
                 // Some bytes may have reached the upstream: never retried.
                 upstreamBroke("failed while receiving the request (" + UpstreamFailure.message(f.cause()) + ")");
@@ -157,7 +159,6 @@ final class UpstreamCall implements UpstreamListener {
             ReferenceCountUtil.release(response);
             return;
         }
-        cancelTimer();
         status = code;
         state = State.RELAYING;
         onResponseHead.accept(code);
@@ -172,7 +173,7 @@ final class UpstreamCall implements UpstreamListener {
             if (!f.isSuccess()) clientGone();
         });
         // From here response_timeout bounds each silence of the upstream mid-body (nginx's proxy_read_timeout).
-        timer = loop.schedule(this::onTimer, responseTimeoutNanos, TimeUnit.NANOSECONDS);
+        arm(responseTimeoutNanos);
     }
 
     private void onContent(HttpContent content) {
@@ -246,7 +247,9 @@ final class UpstreamCall implements UpstreamListener {
     }
 
     private void onTimer() {
-        timer = null;
+        long left = deadlineNanos - System.nanoTime();
+        timer = left > 0 ? loop.schedule(timerTask, left, TimeUnit.NANOSECONDS) : null;
+        if (timer != null) return; // the deadline moved since this timer was set: wait for the rest
         if (state == State.AWAITING_HEAD) {
             fail(UpstreamFailure.TIMEOUT, "no response from upstream " + target + " within "
                     + upstream.responseTimeout().toMillis() + "ms (response_timeout)");
@@ -254,12 +257,12 @@ final class UpstreamCall implements UpstreamListener {
             long silent = System.nanoTime() - lastReadNanos;
             if (paused) {
                 // Waiting for the client, not for the upstream.
-                rearm(responseTimeoutNanos);
+                arm(responseTimeoutNanos);
             } else if (silent >= responseTimeoutNanos) {
                 cut(UpstreamFailure.TIMEOUT, "upstream " + target + " stalled mid-response after "
                         + bytesOut + " body bytes (response_timeout)");
             } else {
-                rearm(responseTimeoutNanos - silent);
+                arm(responseTimeoutNanos - silent);
             }
         }
     }
@@ -329,9 +332,13 @@ final class UpstreamCall implements UpstreamListener {
         conn.release(upstreamReusable && requestWritten);
     }
 
-    private void rearm(long nanos) {
-        cancelTimer();
-        timer = loop.schedule(this::onTimer, nanos, TimeUnit.NANOSECONDS);
+    /**
+     * Bounds the current wait to {@code nanos} from now: one timer per call, moved by a field, instead of a schedule
+     * and a cancel at the write, the head and mid-body. Callers only extend an armed bound.
+     */
+    private void arm(long nanos) {
+        deadlineNanos = System.nanoTime() + nanos;
+        if (timer == null) timer = loop.schedule(timerTask, nanos, TimeUnit.NANOSECONDS);
     }
 
     private void cancelTimer() {

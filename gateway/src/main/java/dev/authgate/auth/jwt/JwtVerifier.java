@@ -36,9 +36,10 @@ final class JwtVerifier {
     /** The verdict on {@code token}; completes later only when an unknown {@code kid} triggered a refetch. */
     CompletionStage<JwtVerdict> verify(String token) {
         Instant now = clock.instant();
-        JwtToken t;
+        ByteBuffer digest = VerifiedTokens.digest(token);
+        JwtToken t = verified.parsed(digest);
         try {
-            t = JwtToken.parse(token);
+            if (t == null) t = JwtToken.parse(token);
         } catch (JwtToken.Malformed e) {
             return done(JwtVerdict.reject(Reason.TOKEN_MALFORMED, e.getMessage(), null, now));
         } catch (JwtToken.UnsignedAlgorithm e) {
@@ -67,19 +68,20 @@ final class JwtVerifier {
         }
         String kid = t.kid();
         if (!keys.withKid(kid).isEmpty()) {
-            return done(verifyWith(token, t, issuer, keys, source, now));
+            return done(verifyWith(digest, t, issuer, keys, source, now));
         }
+        JwtToken parsed = t;
         return source.refetchForUnknownKid(now).thenApply(after -> {
             Instant later = clock.instant();
             if (after == null) {
-                return JwtVerdict.unavailable(source.unavailableDetail(later), source.retryAfterSeconds(later), t,
+                return JwtVerdict.unavailable(source.unavailableDetail(later), source.retryAfterSeconds(later), parsed,
                         later);
             }
-            return verifyWith(token, t, issuer, after, source, later);
+            return verifyWith(digest, parsed, issuer, after, source, later);
         });
     }
 
-    private JwtVerdict verifyWith(String token, JwtToken t, JwtIssuer issuer, KeySet keys, KeySource source,
+    private JwtVerdict verifyWith(ByteBuffer digest, JwtToken t, JwtIssuer issuer, KeySet keys, KeySource source,
                                   Instant now) {
         String kid = t.kid();
         List<JwtKey> candidates = keys.withKid(kid);
@@ -100,13 +102,12 @@ final class JwtVerifier {
                     + " is " + candidates.get(0).describe() : "no key of the issuer") + " and cannot verify " + alg,
                     t, now);
         }
-        ByteBuffer digest = VerifiedTokens.digest(token);
         JwtKey known = verified.verifiedBy(digest, fitting);
         if (known != null) return JwtClaims.check(config, issuer, t, known, now);
         for (JwtKey k : fitting) {
             try {
                 if (t.jws().verify(k.verifier())) {
-                    verified.remember(digest, k, t.claims().getExpirationTime(), now);
+                    verified.remember(digest, t, k, t.claims().getExpirationTime(), now);
                     return JwtClaims.check(config, issuer, t, k, now);
                 }
             } catch (JOSEException e) {

@@ -21,7 +21,7 @@ class VerifiedTokensTest {
     void rememberedForItsTokenAndItsKeyOnly() {
         VerifiedTokens tokens = new VerifiedTokens();
         ByteBuffer one = VerifiedTokens.digest("header.claims.signature");
-        tokens.remember(one, keyA, Date.from(NOW.plus(Duration.ofMinutes(5))), NOW);
+        tokens.remember(one, null, keyA, Date.from(NOW.plus(Duration.ofMinutes(5))), NOW);
         assertSame(keyA, tokens.verifiedBy(one, List.of(keyA, keyB)));
         assertNull(tokens.verifiedBy(VerifiedTokens.digest("header.claims.signaturf"), List.of(keyA)));
         // after a rotation the issuer no longer offers key A: the token is verified again (and fails)
@@ -32,10 +32,10 @@ class VerifiedTokensTest {
     void notRememberedWithoutAFutureExp() {
         VerifiedTokens tokens = new VerifiedTokens();
         ByteBuffer noExp = VerifiedTokens.digest("no.exp.token");
-        tokens.remember(noExp, keyA, null, NOW);
+        tokens.remember(noExp, null, keyA, null, NOW);
         assertNull(tokens.verifiedBy(noExp, List.of(keyA)));
         ByteBuffer past = VerifiedTokens.digest("expired.in.leeway");
-        tokens.remember(past, keyA, Date.from(NOW.minusSeconds(30)), NOW);
+        tokens.remember(past, null, keyA, Date.from(NOW.minusSeconds(30)), NOW);
         assertNull(tokens.verifiedBy(past, List.of(keyA)));
     }
 }
