@@ -22,6 +22,7 @@ final class JwtToken {
     private final String alg;
     private final JWSObject jws;
     private final JWTClaimsSet claims;
+    private volatile String factsPrefix; // computed once: a remembered token (VerifiedTokens) is judged many times
 
     private JwtToken(String alg, JWSObject jws, JWTClaimsSet claims) {
         this.alg = alg;
@@ -154,6 +155,17 @@ final class JwtToken {
 
     JWSObject jws() {
         return jws;
+    }
+
+    /** {@code iss=... aud=[...] kid=... alg=...}: the facts of {@link JwtVerdict#facts} that do not depend on time. */
+    String factsPrefix() {
+        String p = factsPrefix;
+        if (p == null) {
+            p = "iss=" + JwtText.safe(claims.getIssuer(), 200) + " aud=" + JwtText.list(claims.getAudience())
+                    + " kid=" + JwtText.safe(kid(), 64) + " alg=" + JwtText.safe(alg(), 16);
+            factsPrefix = p;
+        }
+        return p;
     }
 
     JWTClaimsSet claims() {

@@ -37,7 +37,8 @@ final class JwtVerifier {
     CompletionStage<JwtVerdict> verify(String token) {
         Instant now = clock.instant();
         ByteBuffer digest = VerifiedTokens.digest(token);
-        JwtToken t = verified.parsed(digest);
+        VerifiedTokens.Entry remembered = verified.lookup(digest);
+        JwtToken t = remembered == null ? null : remembered.token();
         try {
             if (t == null) t = JwtToken.parse(token);
         } catch (JwtToken.Malformed e) {
@@ -68,7 +69,7 @@ final class JwtVerifier {
         }
         String kid = t.kid();
         if (!keys.withKid(kid).isEmpty()) {
-            return done(verifyWith(digest, t, issuer, keys, source, now));
+            return done(verifyWith(digest, remembered, t, issuer, keys, source, now));
         }
         JwtToken parsed = t;
         return source.refetchForUnknownKid(now).thenApply(after -> {
@@ -77,12 +78,12 @@ final class JwtVerifier {
                 return JwtVerdict.unavailable(source.unavailableDetail(later), source.retryAfterSeconds(later), parsed,
                         later);
             }
-            return verifyWith(digest, parsed, issuer, after, source, later);
+            return verifyWith(digest, remembered, parsed, issuer, after, source, later);
         });
     }
 
-    private JwtVerdict verifyWith(ByteBuffer digest, JwtToken t, JwtIssuer issuer, KeySet keys, KeySource source,
-                                  Instant now) {
+    private JwtVerdict verifyWith(ByteBuffer digest, VerifiedTokens.Entry remembered, JwtToken t, JwtIssuer issuer,
+                                  KeySet keys, KeySource source, Instant now) {
         String kid = t.kid();
         List<JwtKey> candidates = keys.withKid(kid);
         if (candidates.isEmpty()) {
@@ -102,7 +103,7 @@ final class JwtVerifier {
                     + " is " + candidates.get(0).describe() : "no key of the issuer") + " and cannot verify " + alg,
                     t, now);
         }
-        JwtKey known = verified.verifiedBy(digest, fitting);
+        JwtKey known = verified.verifiedBy(remembered, fitting);
         if (known != null) return JwtClaims.check(config, issuer, t, known, now);
         for (JwtKey k : fitting) {
             try {
