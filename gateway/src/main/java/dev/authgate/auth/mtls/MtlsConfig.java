@@ -39,6 +39,8 @@ public record MtlsConfig(List<String> subjects, List<String> sans, List<String> 
                     + "fingerprints (it admits only the certificates it lists)");
         }
         for (int i = 0; i < subjects.size(); i++) {
+            // "" parses as the empty DN, which would admit a certificate with an empty subject (legal with SANs)
+            if (subjects.get(i).isBlank()) throw new IllegalArgumentException("subjects[" + i + "]: empty");
             try {
                 new X500Principal(subjects.get(i));
             } catch (IllegalArgumentException e) {

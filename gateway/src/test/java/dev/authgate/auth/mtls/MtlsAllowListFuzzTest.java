@@ -1,5 +1,7 @@
 package dev.authgate.auth.mtls;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.authgate.auth.AuthResult;
 import dev.authgate.http.Reason;
 import dev.authgate.testing.ClientPki;
@@ -20,7 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The allow-list against near misses: random allow-lists made of the certificate's own names, mutated (case, a
  * trailing dot, a prefix or suffix, another scheme), accept exactly when a reference matcher written here says so
- * (subject equal as an X.500 name, URI SAN equal, DNS SAN equal ignoring case, fingerprint equal).
+ * (subject equal as an X.500 name, URI SAN equal, DNS SAN equal ignoring case, fingerprint equal). The
+ * {@code @FuzzTest} does the same with lists the fuzzer writes ({@code scripts/fuzz --target MtlsAllowListFuzzTest});
+ * the {@code @Test} is a seeded sweep of near misses.
  */
 class MtlsAllowListFuzzTest {
     private static X509Certificate leaf;
@@ -56,7 +60,12 @@ class MtlsAllowListFuzzTest {
             if (s.equals("spiffe://example.org/billing")) return true;
             if (s.equalsIgnoreCase("billing.internal") || s.equalsIgnoreCase("api.example.net")) return true;
         }
-        return fingerprints.contains(fingerprint);
+        for (String f : fingerprints) {
+            // the documented forms: any case, "sha256:" optional, openssl's colons (docs/configuration.md)
+            String hex = f.trim().toLowerCase(Locale.ROOT).replaceFirst("^sha256:", "").replace(":", "");
+            if (("sha256:" + hex).equals(fingerprint)) return true;
+        }
+        return false;
     }
 
     @Test
@@ -87,6 +96,48 @@ class MtlsAllowListFuzzTest {
             }
         }
         assertTrue(accepted > 500 && accepted < 4_500, "both outcomes exercised: " + accepted);
+    }
+
+    /** Allow-lists written by the fuzzer (names mutated from the certificate's own, or any text). */
+    @FuzzTest
+    void acceptsExactlyWhatTheReferenceMatchesForAnyAllowList(FuzzedDataProvider data) {
+        List<String> names = List.of("spiffe://example.org/billing", "billing.internal", "api.example.net",
+                "CN=billing,O=Example", fingerprint);
+        List<String> subjects = new ArrayList<>();
+        List<String> sans = new ArrayList<>();
+        List<String> fingerprints = new ArrayList<>();
+        for (int n = data.consumeInt(1, 4); n > 0; n--) {
+            String value = data.consumeBoolean() ? data.pickValue(names) : data.consumeString(60);
+            if (data.consumeBoolean()) value = data.consumeBoolean() ? value.toUpperCase(Locale.ROOT)
+                    : value + data.consumeString(3);
+            switch (data.consumeInt(0, 2)) {
+                case 0 -> subjects.add(value);
+                case 1 -> sans.add(value);
+                default -> fingerprints.add(value);
+            }
+        }
+        MtlsConfig config;
+        try {
+            config = new MtlsConfig(subjects, sans, fingerprints, null);
+        } catch (IllegalArgumentException refusedAtConfigTime) {
+            return; // an unparseable subject or fingerprint never reaches a route
+        }
+        AuthResult result = new MtlsAuthenticator(config).judge(trusted);
+        String label = subjects + " " + sans + " " + fingerprints;
+        if (reference(subjects, sans, fingerprints)) {
+            assertInstanceOf(AuthResult.Accepted.class, result, label);
+        } else {
+            assertEquals(Reason.CLIENT_CERTIFICATE_NOT_ALLOWED,
+                    assertInstanceOf(AuthResult.Rejected.class, result, label).reason(), label);
+        }
+    }
+
+    @Test
+    void anEmptySubjectIsRefusedAtConfigTime() {
+        // "" is a valid (empty) distinguished name: it would admit a certificate whose subject is empty
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new MtlsConfig(List.of(" "), List.of(), List.of(), null));
+        assertEquals("subjects[0]: empty", e.getMessage());
     }
 
     @Test
