@@ -57,12 +57,17 @@ final class VerifiedTokens {
             .build();
     private final LongAdder hits = new LongAdder();
 
-    static ByteBuffer digest(String token) {
+    // one per event loop: the provider lookup of MessageDigest.getInstance cost as much as the hash in the profile
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
+    });
+
+    static ByteBuffer digest(String token) {
+        return ByteBuffer.wrap(SHA256.get().digest(token.getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** The remembered token with this digest (its parsed form saves the parsing), or null. One lookup a request. */
