@@ -219,7 +219,10 @@ public final class RedisStateStore implements AutoCloseable {
     <T> CompletionStage<T> call(String op, String key,
                                 Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
         Live l = live;
-        if (closed || l == null || !l.connection().isOpen()) {
+        // A Cluster connection's isOpen() is the state of its default node connection only (Lettuce's, to any one
+        // master, for keyless commands), not of the master that serves this key: while that one node reconnects,
+        // the others answer. A Cluster key is judged by its own master's command timeout and breaker instead.
+        if (closed || l == null || !(isCluster(l) || l.connection().isOpen())) {
             return unavailable(op, closed ? "closed" : l == null ? "not connected yet" : "disconnected");
         }
         RedisClusterAsyncCommands<String, String> c = l.commands();
@@ -293,9 +296,13 @@ public final class RedisStateStore implements AutoCloseable {
      * refreshed on MOVED and periodically), else null: not a Cluster, or the slot is not served.
      */
     private static RedisClusterNode masterOf(Live l, String key) {
-        if (!(l.connection() instanceof StatefulRedisClusterConnection)) return null;
+        if (!isCluster(l)) return null;
         return ((StatefulRedisClusterConnection<String, String>) l.connection()).getPartitions()
                 .getMasterBySlot(SlotHash.getSlot(key));
+    }
+
+    private static boolean isCluster(Live l) {
+        return l.connection() instanceof StatefulRedisClusterConnection;
     }
 
     static Throwable unwrap(Throwable e) {

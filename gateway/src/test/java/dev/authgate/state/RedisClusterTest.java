@@ -46,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code RedisConnectionTest} proves only the cluster client path.
  *
  * <p>One cluster for the class (a master turns {@code cluster_state:ok} no sooner than 2 s after it starts): each test
- * uses fresh delivery ids and finds their masters by slot, and the test that kills a master runs last.
+ * uses fresh delivery ids and finds their masters by slot, and the test that kills (and restarts) masters runs last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisClusterTest {
@@ -176,11 +176,31 @@ class RedisClusterTest {
         assertNoSecretInKeys(3);
     }
 
+    /**
+     * Each master in turn: the one that holds Lettuce's default cluster connection (a node of its choosing, not
+     * necessarily the seed) is always among them. That case once failed a live master's delivery: the store judged
+     * every key by that one connection's state, "disconnected" until it reconnected elsewhere.
+     */
     @Test
-    @Order(Integer.MAX_VALUE) // last: the class's cluster keeps a dead master from here on
+    @Order(Integer.MAX_VALUE) // last: it kills and restarts every master
     void aKilledMasterFailsOnlyItsOwnSlotsFastAndEverythingElseGoesOn() {
-        TestRedis victim = cluster.nodes().get(0);
-        TestRedis alive = cluster.nodes().get(1);
+        List<TestRedis> nodes = cluster.nodes();
+        for (int v = 0; v < nodes.size(); v++) {
+            TestRedis victim = nodes.get(v);
+            killedMaster(victim, nodes.get((v + 1) % nodes.size()));
+            victim.restart(); // rejoins with its nodes.conf: same id, same slots, no keys
+            String back = idOn(victim);
+            Await.until("the restarted master " + victim.port() + " answers through the gateway again",
+                    () -> send(delivery(idOn(TestRedisCluster.id(victim)))).status() == 200);
+            backend.takeRequest();
+            acceptedThenReplayed(back, victim);
+        }
+        assertTrue(metrics.scrape().contains("op=\"claim\",result=\"timeout\"")
+                || metrics.scrape().contains("op=\"claim\",result=\"error\""), "the failed claims are counted");
+        assertNoSecretInKeys(3);
+    }
+
+    private void killedMaster(TestRedis victim, TestRedis alive) {
         String victimId = TestRedisCluster.id(victim);
         String committed = idOn(alive);
         acceptedThenReplayed(committed, alive);
@@ -198,7 +218,9 @@ class RedisClusterTest {
             assertTrue(millis < 5_000, "answered in " + millis + " ms");
 
             String other = idOn(alive);
-            assertEquals(200, send(delivery(other)).status(), "a delivery in a live master's slot passes");
+            RawHttp.Response passed = send(delivery(other));
+            assertEquals(200, passed.status(), "master " + victim.port() + " dead, round " + round
+                    + ": a delivery in a live master's slot passes: " + passed.bodyText());
             backend.takeRequest();
             awaitCommitted(alive, other);
             assertReplayed(send(delivery(committed)), "what a live master holds is still refused");
@@ -217,9 +239,6 @@ class RedisClusterTest {
         assertTrue(ours.lines().stream().anyMatch(l -> l.contains(opened)), "the breaker names the master: "
                 + ours.lines());
         assertEquals(0, backend.pendingRequests(), "nothing was forwarded unprotected");
-        assertTrue(metrics.scrape().contains("op=\"claim\",result=\"timeout\"")
-                || metrics.scrape().contains("op=\"claim\",result=\"error\""), "the failed claims are counted");
-        assertNoSecretInKeys(4);
     }
 
     // --- deliveries and keys ---
