@@ -1,6 +1,7 @@
 package dev.authgate.replay;
 
 import dev.authgate.observe.Metrics;
+import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,11 @@ public final class ReplayGuard {
      * Claims {@code key} for one request. The stage completes exceptionally only when the store failed (the caller
      * answers 5xx: the sender may retry); a synchronous throw from the store is turned into such a stage.
      */
+    /** See {@link ReplayStore#bindTo}. */
+    public AutoCloseable bindTo(EventLoopGroup loops) {
+        return store.bindTo(loops);
+    }
+
     public CompletionStage<ReplayStore.Claim> claim(String key, Duration inFlightTtl) {
         CompletionStage<ReplayStore.Claim> claim;
         try {

@@ -1,5 +1,7 @@
 package dev.authgate.replay;
 
+import io.netty.channel.EventLoopGroup;
+
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
@@ -63,6 +65,15 @@ public interface ReplayStore extends AutoCloseable {
      * counters cover it).
      */
     OptionalLong entries();
+
+    /**
+     * The gateway's event loops, once they run: a remote store may keep a connection on each, so that a call made on a
+     * loop is written and answered there without a thread hand-off. The handle undoes it and is closed before the
+     * loops shut down (after the drain), letting operations already sent complete. The in-memory store ignores it.
+     */
+    default AutoCloseable bindTo(EventLoopGroup loops) {
+        return () -> { };
+    }
 
     /** Frees the store's resources (connections, threads); the in-memory store has none to free. */
     @Override

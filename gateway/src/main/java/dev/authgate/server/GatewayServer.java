@@ -70,6 +70,8 @@ public final class GatewayServer implements AutoCloseable {
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private volatile Channel listener;
+    /** The replay store's connections on {@link #ioGroup}'s loops (Redis), closed before the loops stop. */
+    private AutoCloseable storeOnLoops = () -> { };
     private boolean stopped;
 
     /** A server on the system clock. */
@@ -164,6 +166,7 @@ public final class GatewayServer implements AutoCloseable {
                     + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
         }
         listener = bound.channel();
+        storeOnLoops = context.replay().bindTo(ioGroup);
         Transport.logChoice();
         return this;
     }
@@ -312,6 +315,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         awaitTeardown(ioGroup);
+        unbindStore();
         shutdownGroups();
         hashing.shutdown();
         authSupport.services().close();
@@ -322,6 +326,15 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** After the last response: settlements already sent on the loops' store connections complete, then they close. */
+    private void unbindStore() {
+        try {
+            storeOnLoops.close();
+        } catch (Exception e) {
+            LOG.warn("closing the state store's connections on the event loops failed", e);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.authgate.state;
 import dev.authgate.replay.ReplayStore;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import io.netty.channel.EventLoopGroup;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -61,6 +62,12 @@ public final class RedisReplayStore implements ReplayStore {
         if (!claim.claimed()) return done();
         return store.<Long>script("release", LuaScript.RELEASE, ScriptOutputType.INTEGER, keys.replay(claim.key()),
                 IN_FLIGHT + claim.owner()).thenApply(n -> null);
+    }
+
+    /** The store's connection is shared with the failure counter: both use the loops' connections. */
+    @Override
+    public AutoCloseable bindTo(EventLoopGroup loops) {
+        return store.bindTo(loops);
     }
 
     @Override

@@ -10,12 +10,8 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -23,9 +19,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
-import io.lettuce.core.resource.EpollProvider;
-import io.lettuce.core.resource.IOUringProvider;
+import io.netty.channel.EventLoopGroup;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -47,27 +41,21 @@ import java.util.function.Function;
  * down, and trips a circuit breaker after consecutive failures (in a Cluster, one per master: a master that fails
  * opens the breaker of its own slots only).
  *
- * <p>Lettuce's defaults are wrong for a request path, so: commands are rejected while disconnected (not queued for
- * later), each has {@code command_timeout}, the request queue is bounded, TCP keepalive and TCP_USER_TIMEOUT find a
- * silently dead peer in seconds, {@code connect_timeout} bounds a connection attempt, and reconnects back off
- * exponentially with jitter. The command timer ticks every 10 ms (Lettuce's default wheel ticks every 100 ms).
+ * <p>Lettuce's defaults are wrong for a request path: {@link LettuceSettings} has the ones used. The command timer
+ * ticks every 10 ms (Lettuce's default wheel ticks every 100 ms).
  *
  * <p>Redis down at start is not fatal: {@link #start} returns at once and connects in the background, retrying with
  * back-off; meanwhile every call fails fast with {@link StoreUnavailableException}. Nothing here blocks a caller's
- * thread; results complete on Lettuce's I/O threads and callers hop back to their own.
+ * thread. Once the gateway's event loops are bound ({@link #bindTo}; standalone and Sentinel), a call made on a loop
+ * goes over that loop's own connection and completes on it ({@link LoopConnections}); other calls complete on
+ * Lettuce's I/O threads and callers hop back to their own.
  */
 public final class RedisStateStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStateStore.class);
-    /** Commands waiting for an answer on the connection, at most; one more fails at once instead of queueing. */
-    static final int REQUEST_QUEUE = 4096;
     /** Consecutive failures that open the circuit breaker. */
     static final int BREAKER_THRESHOLD = 3;
     /** How long an open breaker answers without calling Redis. */
     static final Duration BREAKER_OPEN = Duration.ofSeconds(1);
-    private static final Duration RETRY_MIN = Duration.ofMillis(100);
-    private static final Duration RETRY_MAX = Duration.ofSeconds(5);
-    private static final Duration KEEPALIVE_IDLE = Duration.ofSeconds(5);
-    private static final Duration USER_TIMEOUT = Duration.ofSeconds(10);
 
     private final StateConfig.RedisConfig config;
     private final StateStoreMetrics metrics;
@@ -75,6 +63,9 @@ public final class RedisStateStore implements AutoCloseable {
     private final ClientResources resources;
     private final AbstractRedisClient client;
     private final RedisURI uri;
+    private final ClientOptions options;
+    /** Standalone and Sentinel: one connection per gateway loop once {@link #bindTo} was called, else null. */
+    private volatile LoopConnections lanes;
     /** The standalone or Sentinel server's breaker; in a Cluster, the one for a key whose master is unknown. */
     private final CircuitBreaker breaker = new CircuitBreaker(BREAKER_THRESHOLD, BREAKER_OPEN);
     /** A Cluster's breakers, one per master (by node id): a dead master must not stop the others' slots. */
@@ -94,38 +85,11 @@ public final class RedisStateStore implements AutoCloseable {
         uri.setTimeout(config.commandTimeout());
         this.timer = new HashedWheelTimer(new DefaultThreadFactory("authgate-redis-timer", true), 10,
                 TimeUnit.MILLISECONDS);
-        this.resources = ClientResources.builder()
-                .ioThreadPoolSize(2)
-                .computationThreadPoolSize(1)
-                .timer(timer)
-                .reconnectDelay(Delay.fullJitter(RETRY_MIN, RETRY_MAX, 2, TimeUnit.MILLISECONDS))
-                .build();
-        SocketOptions.Builder socket = SocketOptions.builder()
-                .connectTimeout(config.connectTimeout())
-                .keepAlive(SocketOptions.KeepAliveOptions.builder().enable().idle(KEEPALIVE_IDLE)
-                        .interval(Duration.ofSeconds(1)).count(3).build());
-        // TCP_USER_TIMEOUT needs a native transport; Lettuce refuses to connect when it is asked for without one
-        if (EpollProvider.isAvailable() || IOUringProvider.isAvailable()) {
-            socket.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable().tcpUserTimeout(USER_TIMEOUT)
-                    .build());
-        }
-        ClientOptions options = ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(REQUEST_QUEUE)
-                .socketOptions(socket.build())
-                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
-                .build();
+        this.resources = LettuceSettings.resources(timer);
+        this.options = LettuceSettings.options(config);
         if (config.cluster()) {
             RedisClusterClient cluster = RedisClusterClient.create(resources, uri);
-            // Cluster: per-node connections open lazily at a node's first command, so rejecting commands while a
-            // node connection is not up yet would refuse that first command; accept them instead: queued commands
-            // still fail after command_timeout, the queue is bounded and the breaker stops a pile-up.
-            cluster.setOptions(ClusterClientOptions.builder(options)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
-                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
-                    .build());
+            cluster.setOptions(LettuceSettings.clusterOptions(options));
             this.client = cluster;
         } else {
             RedisClient single = RedisClient.create(resources);
@@ -191,10 +155,10 @@ public final class RedisStateStore implements AutoCloseable {
                 connected(conn);
                 return;
             }
-            long delay = Math.min(RETRY_MAX.toMillis(), RETRY_MIN.toMillis() << Math.min(attempt, 10));
+            long delay = Math.min(LettuceSettings.RETRY_MAX.toMillis(), LettuceSettings.RETRY_MIN.toMillis() << Math.min(attempt, 10));
             if (attempt == 0 || attempt % 20 == 0) {
                 LOG.warn("state store: cannot connect to {} ({}); applying state.on_failure and retrying every "
-                        + "{} at most", describe(), summary(error), Durations.format(RETRY_MAX));
+                        + "{} at most", describe(), summary(error), Durations.format(LettuceSettings.RETRY_MAX));
             }
             if (!closed) resources.eventExecutorGroup().schedule(() -> connect(attempt + 1), delay,
                     TimeUnit.MILLISECONDS);
@@ -225,12 +189,14 @@ public final class RedisStateStore implements AutoCloseable {
         if (closed || l == null || !(isCluster(l) || l.connection().isOpen())) {
             return unavailable(op, closed ? "closed" : l == null ? "not connected yet" : "disconnected");
         }
-        RedisClusterAsyncCommands<String, String> c = l.commands();
+        LoopConnections.Lane lane = lanes == null ? null : lanes.current();
+        RedisClusterAsyncCommands<String, String> c = lane == null ? l.commands() : lane.commands();
         RedisClusterNode master = masterOf(l, key);
         CircuitBreaker breaker = master == null ? this.breaker
                 : masterBreakers.computeIfAbsent(master.getNodeId(), id -> new CircuitBreaker(BREAKER_THRESHOLD,
                         BREAKER_OPEN));
         if (breaker.open()) {
+            if (lane != null) lane.settled();
             return unavailable(op, "failing, circuit open" + (master == null ? "" : " for its " + where(master)));
         }
         long started = System.nanoTime();
@@ -241,6 +207,7 @@ public final class RedisStateStore implements AutoCloseable {
             stage = CompletableFuture.failedFuture(e);
         }
         return stage.whenComplete((v, error) -> {
+            if (lane != null) lane.settled();
             long nanos = System.nanoTime() - started;
             if (error == null) {
                 if (breaker.succeeded()) LOG.info("state store: {} answers again; circuit closed", where(master));
@@ -255,6 +222,29 @@ public final class RedisStateStore implements AutoCloseable {
                         nanos);
             }
         });
+    }
+
+    /**
+     * Opens a connection on each of the gateway's event loops {@code loops} (standalone and Sentinel; a Cluster keeps
+     * its one connection per master), used by calls made on that loop; the returned handle closes them, and must be
+     * closed before the loops shut down. Once per store: a second call changes nothing.
+     */
+    public synchronized AutoCloseable bindTo(EventLoopGroup loops) {
+        if (client instanceof RedisClusterClient || lanes != null || closed || !LoopConnections.supported()) {
+            return () -> { };
+        }
+        LoopConnections opened = LoopConnections.open(loops, resources, options, uri, config.commandTimeout());
+        lanes = opened;
+        return () -> {
+            lanes = null;
+            opened.close();
+        };
+    }
+
+    /** Event loops with a store connection of their own, up now (0 when not bound). */
+    int loopConnectionsUp() {
+        LoopConnections l = lanes;
+        return l == null ? 0 : l.open();
     }
 
     /** {@code EVALSHA}, and {@code EVAL} (which also reloads the script cache) when Redis answers NOSCRIPT. */
@@ -325,7 +315,10 @@ public final class RedisStateStore implements AutoCloseable {
         if (closed) return;
         closed = true;
         Live l = live;
+        LoopConnections bound = lanes;
+        lanes = null;
         try {
+            if (bound != null) bound.close();
             if (l != null) l.connection().close();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);
