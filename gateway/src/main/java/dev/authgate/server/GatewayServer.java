@@ -19,7 +19,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +28,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -314,7 +312,7 @@ public final class GatewayServer implements AutoCloseable {
                     channels.size());
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        awaitTeardown(ioGroup);
+        Transport.awaitTeardown(ioGroup);
         unbindStore();
         shutdownGroups();
         hashing.shutdown();
@@ -337,25 +335,7 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    /**
-     * A close queues the channel's pipeline teardown (which frees its TLS engine) as a task on its loop; a task
-     * submitted now runs after it, so once each loop has run one, nothing is left for the shutdown to race with.
-     */
-    private static void awaitTeardown(EventLoopGroup group) {
-        if (group == null) return;
-        for (EventExecutor loop : group) {
-            try {
-                loop.submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);
-            } catch (RejectedExecutionException ignored) {
-                // already shutting down: its own shutdown runs the remaining tasks
-            }
-        }
-    }
-
     private void shutdownGroups() {
-        if (acceptGroup != null) acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        if (ioGroup != null) ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        if (acceptGroup != null) acceptGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        if (ioGroup != null) ioGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        Transport.shutdown(acceptGroup, ioGroup);
     }
 }

@@ -10,8 +10,12 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The I/O transport: {@code epoll} when Netty's native Linux transport loaded (fewer syscalls and no selector garbage
@@ -48,5 +52,30 @@ final class Transport {
 
     private static IoHandlerFactory ioHandler() {
         return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    }
+
+    /**
+     * A close queues the channel's pipeline teardown (which frees its TLS engine) as a task on its loop; a task
+     * submitted now runs after it, so once each loop has run one, nothing is left for the shutdown to race with.
+     */
+    static void awaitTeardown(EventLoopGroup group) {
+        if (group == null) return;
+        for (EventExecutor loop : group) {
+            try {
+                loop.submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException ignored) {
+                // already shutting down: its own shutdown runs the remaining tasks
+            }
+        }
+    }
+
+    /** Shuts the groups down at once (no quiet period) and waits up to 5 s each for their threads; null ones skipped. */
+    static void shutdown(EventLoopGroup... groups) {
+        for (EventLoopGroup g : groups) {
+            if (g != null) g.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+        for (EventLoopGroup g : groups) {
+            if (g != null) g.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 }
