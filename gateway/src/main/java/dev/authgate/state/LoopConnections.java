@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -160,10 +163,15 @@ final class LoopConnections implements AutoCloseable {
                         lane.inFlight.get());
             }
         }
-        for (Lane lane : lanes) {
-            StatefulRedisConnection<String, String> c = lane.connection;
-            if (c != null) c.closeAsync();
-            lane.client.shutdownAsync(0, 2, TimeUnit.SECONDS);
+        // a client's shutdown closes its connection (closing that first as well makes Lettuce warn "already closed")
+        List<CompletableFuture<Void>> shutdowns = new ArrayList<>();
+        for (Lane lane : lanes) shutdowns.add(lane.client.shutdownAsync(0, 2, TimeUnit.SECONDS));
+        try {
+            CompletableFuture.allOf(shutdowns.toArray(CompletableFuture[]::new)).get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("state store: the event loops' connections did not close cleanly ({})", e.toString());
         }
     }
 
