@@ -26,6 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLSocketFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -39,14 +40,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code state.store: redis} with {@code cluster: true} against a real three-master Redis Cluster (no replicas),
- * through the real gateway over TLS: replay keys on every master, a slot moved while the gateway runs (ASK while it
- * migrates, MOVED after), and a master killed (its slots answer 503 {@code store_unavailable}, the others and the
- * bearer route go on, also after its circuit breaker opened: one per master). The one-node cluster of
- * {@code RedisConnectionTest} proves only the cluster client path.
+ * {@code state.store: redis} with {@code cluster: true} against a real three-master Redis Cluster, through the real
+ * gateway over TLS: replay keys on every master, a slot moved while the gateway runs (ASK while it migrates, MOVED
+ * after), a master killed (its slots answer 503 {@code store_unavailable}, the others and the bearer route go on, also
+ * after its circuit breaker opened: one per master), and a master given a replica that is killed (the replica is
+ * promoted and the gateway follows by itself). The one-node cluster of {@code RedisConnectionTest} proves only the
+ * cluster client path.
  *
  * <p>One cluster for the class (a master turns {@code cluster_state:ok} no sooner than 2 s after it starts): each test
- * uses fresh delivery ids and finds their masters by slot, and the test that kills (and restarts) masters runs last.
+ * uses fresh delivery ids and finds their masters by slot; the two that kill masters run last, the failover last of
+ * all.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisClusterTest {
@@ -182,7 +185,7 @@ class RedisClusterTest {
      * every key by that one connection's state, "disconnected" until it reconnected elsewhere.
      */
     @Test
-    @Order(Integer.MAX_VALUE) // last: it kills and restarts every master
+    @Order(Integer.MAX_VALUE - 1) // late: it kills and restarts every master
     void aKilledMasterFailsOnlyItsOwnSlotsFastAndEverythingElseGoesOn() {
         List<TestRedis> nodes = cluster.nodes();
         for (int v = 0; v < nodes.size(); v++) {
@@ -198,6 +201,42 @@ class RedisClusterTest {
         assertTrue(metrics.scrape().contains("op=\"claim\",result=\"timeout\"")
                 || metrics.scrape().contains("op=\"claim\",result=\"error\""), "the failed claims are counted");
         assertNoSecretInKeys(3);
+    }
+
+    /**
+     * A master with a replica dies: its slots answer 503 {@code store_unavailable} (fast) until the cluster has
+     * promoted the replica, then the gateway follows by itself (Lettuce's refresh on reconnect attempts) and what the
+     * old master had committed (replicated, WAIT) is still refused. A two-second {@code cluster-node-timeout} keeps the
+     * failover short (Redis's default is 15 s).
+     */
+    @Test
+    @Order(Integer.MAX_VALUE) // last: the cluster keeps the promoted replica as a master
+    void aMasterWithAReplicaFailsOverAndTheGatewayFollowsByItself() {
+        for (TestRedis n : cluster.nodes()) n.command("CONFIG", "SET", "cluster-node-timeout", "2000");
+        TestRedis victim = cluster.nodes().get(1);
+        TestRedis replica = cluster.addReplica(victim, "--cluster-node-timeout", "2000");
+        String committed = idOn(victim);
+        int slot = cluster.slot(key(committed));
+        acceptedThenReplayed(committed, victim);
+        assertEquals(1L, victim.command("WAIT", "1", "5000"), "the commit reached the replica");
+
+        victim.kill();
+        int[] attempt = {0};
+        Await.until("a delivery in the dead master's slot passes once its replica took over", Duration.ofSeconds(40),
+                () -> {
+                    RawHttp.Response r = send(delivery(idInSlot(slot, "failover" + attempt[0]++)));
+                    if (r.status() == 200) return true;
+                    assertEquals(503, r.status(), r.bodyText()); // until then: refused, never forwarded unprotected
+                    assertEquals("store_unavailable", r.json().get("reason"));
+                    return false;
+                });
+        backend.takeRequest();
+        assertEquals("master", ((List<?>) replica.command("ROLE")).get(0), "the replica was promoted");
+        assertEquals(TestRedisCluster.id(replica), cluster.ownerId(slot));
+        assertReplayed(send(delivery(committed)), "what the old master committed is refused by the new one");
+        String after = idInSlot(slot, "after-failover");
+        acceptedThenReplayed(after, replica);
+        assertEquals(0, backend.pendingRequests(), "nothing was forwarded unprotected");
     }
 
     private void killedMaster(TestRedis victim, TestRedis alive) {

@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A real Redis Cluster of {@code n} masters and no replicas, started by the test: {@code n} {@link TestRedis}
+ * A real Redis Cluster of {@code n} masters (and replicas added on request, {@link #addReplica}), started by the test: {@code n} {@link TestRedis}
  * servers with {@code cluster-enabled} (started in parallel), the 16384 slots split evenly in order (node 0 holds
  * the lowest), joined by {@code CLUSTER MEET}, and awaited until every node says {@code cluster_state:ok} and knows
  * every other. Each node's bus port is a free port of its own ({@code --cluster-port}): the default, port + 10000,
@@ -29,6 +29,7 @@ public final class TestRedisCluster implements AutoCloseable {
     public static final int SLOTS = 16384;
 
     private final List<TestRedis> nodes;
+    private final List<TestRedis> replicas = new ArrayList<>();
 
     private TestRedisCluster(List<TestRedis> nodes) {
         this.nodes = nodes;
@@ -40,13 +41,7 @@ public final class TestRedisCluster implements AutoCloseable {
         List<TestRedis> nodes = new ArrayList<>();
         while (ports.size() < 2 * masters) ports.add(TestRedis.freePort());
         List<Integer> free = new ArrayList<>(ports);
-        for (int i = 0; i < masters; i++) {
-            nodes.add(TestRedis.onPort(free.get(2 * i), "--cluster-enabled", "yes",
-                    "--cluster-port", Integer.toString(free.get(2 * i + 1)),
-                    "--cluster-config-file", "nodes.conf",
-                    "--cluster-announce-ip", "127.0.0.1", // a node does not know its own address until it meets one
-                    "--cluster-require-full-coverage", "no"));
-        }
+        for (int i = 0; i < masters; i++) nodes.add(node(free.get(2 * i), free.get(2 * i + 1)));
         TestRedisCluster cluster = new TestRedisCluster(List.copyOf(nodes));
         try {
             CompletableFuture.allOf(nodes.stream().map(n -> CompletableFuture.runAsync(n::restart))
@@ -70,6 +65,41 @@ public final class TestRedisCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    private static TestRedis node(int port, int busPort, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes",
+                "--cluster-port", Integer.toString(busPort),
+                "--cluster-config-file", "nodes.conf",
+                "--cluster-announce-ip", "127.0.0.1", // a node does not know its own address until it meets one
+                "--cluster-require-full-coverage", "no"));
+        args.addAll(List.of(extraArgs));
+        return TestRedis.onPort(port, args.toArray(String[]::new));
+    }
+
+    /**
+     * Starts a replica of {@code master}: a new node that meets the cluster and {@code CLUSTER REPLICATE}s it, awaited
+     * until its replication link is up. Not in {@link #nodes()} (the masters); closed with the cluster.
+     */
+    public TestRedis addReplica(TestRedis master, String... extraArgs) {
+        Set<Integer> ports = new HashSet<>();
+        while (ports.size() < 2) ports.add(TestRedis.freePort());
+        List<Integer> free = new ArrayList<>(ports);
+        TestRedis replica = node(free.get(0), free.get(1), extraArgs);
+        replicas.add(replica);
+        replica.restart();
+        replica.command("CLUSTER", "MEET", "127.0.0.1", Integer.toString(master.port()),
+                Integer.toString(busPort(master)));
+        int known = nodes.size() + replicas.size();
+        Await.until("the new replica knows all " + known + " nodes", () -> String.valueOf(
+                replica.command("CLUSTER", "INFO")).contains("cluster_known_nodes:" + known));
+        String masterId = id(master);
+        Await.until("the new replica can name its master", () -> String.valueOf(
+                replica.command("CLUSTER", "NODES")).contains(masterId));
+        replica.command("CLUSTER", "REPLICATE", masterId);
+        Await.until("the replica's link to its master is up", () -> String.valueOf(
+                replica.command("INFO", "replication")).contains("master_link_status:up"));
+        return replica;
     }
 
     private static int busPort(TestRedis node) {
@@ -178,5 +208,6 @@ public final class TestRedisCluster implements AutoCloseable {
     @Override
     public void close() {
         for (TestRedis n : nodes) n.close();
+        for (TestRedis n : replicas) n.close();
     }
 }
