@@ -29,15 +29,15 @@ public final class ReplayGuard {
         metrics.replayStoreSize(store::entries);
     }
 
-    /**
-     * Claims {@code key} for one request. The stage completes exceptionally only when the store failed (the caller
-     * answers 5xx: the sender may retry); a synchronous throw from the store is turned into such a stage.
-     */
     /** See {@link ReplayStore#bindTo}. */
     public AutoCloseable bindTo(EventLoopGroup loops) {
         return store.bindTo(loops);
     }
 
+    /**
+     * Claims {@code key} for one request. The stage completes exceptionally only when the store failed (the caller
+     * answers 5xx: the sender may retry); a synchronous throw from the store is turned into such a stage.
+     */
     public CompletionStage<ReplayStore.Claim> claim(String key, Duration inFlightTtl) {
         CompletionStage<ReplayStore.Claim> claim;
         try {

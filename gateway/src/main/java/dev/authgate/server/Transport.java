@@ -69,7 +69,7 @@ final class Transport {
         }
     }
 
-    /** Shuts the groups down at once (no quiet period) and waits up to 5 s each for their threads; null ones skipped. */
+    /** Shuts the groups down at once (no quiet period) and waits up to 5 s each for their threads; skips nulls. */
     static void shutdown(EventLoopGroup... groups) {
         for (EventLoopGroup g : groups) {
             if (g != null) g.shutdownGracefully(0, 2, TimeUnit.SECONDS);

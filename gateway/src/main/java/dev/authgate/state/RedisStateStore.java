@@ -155,7 +155,8 @@ public final class RedisStateStore implements AutoCloseable {
                 connected(conn);
                 return;
             }
-            long delay = Math.min(LettuceSettings.RETRY_MAX.toMillis(), LettuceSettings.RETRY_MIN.toMillis() << Math.min(attempt, 10));
+            long delay = Math.min(LettuceSettings.RETRY_MAX.toMillis(),
+                    LettuceSettings.RETRY_MIN.toMillis() << Math.min(attempt, 10));
             if (attempt == 0 || attempt % 20 == 0) {
                 LOG.warn("state store: cannot connect to {} ({}); applying state.on_failure and retrying every "
                         + "{} at most", describe(), summary(error), Durations.format(LettuceSettings.RETRY_MAX));
@@ -233,7 +234,13 @@ public final class RedisStateStore implements AutoCloseable {
         if (client instanceof RedisClusterClient || lanes != null || closed || !LoopConnections.supported()) {
             return () -> { };
         }
-        LoopConnections opened = LoopConnections.open(loops, resources, options, uri, config.commandTimeout());
+        LoopConnections opened;
+        try {
+            opened = LoopConnections.open(loops, resources, options, uri, config.commandTimeout());
+        } catch (RuntimeException e) { // not fatal: every call keeps the store's own connection
+            LOG.warn("state store: no connection of their own for the event loops ({}); using one", summary(e));
+            return () -> { };
+        }
         lanes = opened;
         return () -> {
             lanes = null;

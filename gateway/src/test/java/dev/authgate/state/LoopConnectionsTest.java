@@ -75,7 +75,8 @@ class LoopConnectionsTest {
             for (EventExecutor loop : loops) {
                 Ran<Claim> claim = onLoop(loop, () -> replay.claim("k-" + loop.hashCode(), Duration.ofSeconds(5)));
                 assertTrue(claim.result.claimed());
-                assertTrue(claim.sameThread, "the claim's answer completed on the loop that asked, not on " + claim.thread);
+                assertTrue(claim.sameThread, "the claim's answer completed on the loop that asked, not on "
+                        + claim.thread);
                 assertTrue(onLoop(loop, () -> replay.commit(claim.result, Duration.ofMinutes(1))).sameThread,
                         "and so did the commit's");
             }
@@ -138,7 +139,8 @@ class LoopConnectionsTest {
         redis.thaw();
         commit.get(5, TimeUnit.SECONDS);
         unbound.get(5, TimeUnit.SECONDS);
-        assertEquals("c", redis.get(new RedisKeys("t:").replay("late")), "the commit landed before its connection closed");
+        assertEquals("c", redis.get(new RedisKeys("t:").replay("late")),
+                "the commit landed before its connection closed");
     }
 
     /** What an operation started on {@code loop} answered, and whether its stage completed on that loop's thread. */

@@ -8,11 +8,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A real Redis Cluster of {@code n} masters (and replicas added on request, {@link #addReplica}), started by the test: {@code n} {@link TestRedis}
- * servers with {@code cluster-enabled} (started in parallel), the 16384 slots split evenly in order (node 0 holds
- * the lowest), joined by {@code CLUSTER MEET}, and awaited until every node says {@code cluster_state:ok} and knows
- * every other. Each node's bus port is a free port of its own ({@code --cluster-port}): the default, port + 10000,
- * does not exist for a port above 55535, and a third of the ephemeral range is.
+ * A real Redis Cluster of {@code n} masters (and replicas added on request, {@link #addReplica}), started by the
+ * test: {@code n} {@link TestRedis} servers with {@code cluster-enabled} (started in parallel), the 16384 slots split
+ * evenly in order (node 0 holds the lowest), joined by {@code CLUSTER MEET}, and awaited until every node says
+ * {@code cluster_state:ok} and knows every other. Each node's bus port is a free port of its own
+ * ({@code --cluster-port}): the default, port + 10000, does not exist for a port above 55535, and a third of the
+ * ephemeral range is.
  *
  * <p>{@code cluster-require-full-coverage no}: with a master dead and no replica, the other masters keep serving
  * their slots (the default stops the whole cluster once the dead node is marked failed).
