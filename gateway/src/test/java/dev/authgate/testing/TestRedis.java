@@ -197,6 +197,11 @@ public final class TestRedis implements AutoCloseable {
         return commands(new String[] {"ASKING"}, args);
     }
 
+    /** {@code READONLY}, then {@code args} on the same connection: how a cluster replica answers reads of its slots. */
+    public Object readOnly(String... args) {
+        return commands(new String[] {"READONLY"}, args);
+    }
+
     private Object commands(String[]... all) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
