@@ -126,12 +126,16 @@ final class LoopConnections implements AutoCloseable {
             StatefulRedisConnection<String, String> c = lane.connection;
             if (c == null || !c.isOpen()) return null;
             lane.inFlight.incrementAndGet();
+            if (closing) { // close() set closing, then may have read inFlight before this increment: back off
+                lane.inFlight.decrementAndGet();
+                return null;
+            }
             return lane;
         }
         return null;
     }
 
-    /** How many loops have their connection up (for tests and the banner). */
+    /** How many loops have their connection up (for tests). */
     int open() {
         int n = 0;
         for (Lane lane : lanes) {
