@@ -55,7 +55,6 @@ final class LoopConnections implements AutoCloseable {
         private final RedisClient client;
         private final AtomicInteger inFlight = new AtomicInteger();
         private volatile StatefulRedisConnection<String, String> connection;
-        private volatile RedisAsyncCommands<String, String> commands;
 
         private Lane(EventExecutor loop, RedisClient client) {
             this.loop = loop;
@@ -63,7 +62,7 @@ final class LoopConnections implements AutoCloseable {
         }
 
         RedisAsyncCommands<String, String> commands() {
-            return commands;
+            return connection.async(); // set before the lane is handed out, never unset
         }
 
         /** The command sent on this lane completed. */
@@ -111,7 +110,6 @@ final class LoopConnections implements AutoCloseable {
                 return;
             }
             lane.connection = conn;
-            lane.commands = conn.async();
         });
     }
 
